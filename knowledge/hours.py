@@ -44,7 +44,9 @@ UNKNOWN = Status(open=None)
 class HoursEngine:
     """Answers hours questions from the knowledge's rules and a Japanese calendar."""
 
-    def __init__(self, *, time_zone: str = "Asia/Tokyo", calendar: JapanCalendar | None = None):
+    def __init__(
+        self, *, time_zone: str = "Asia/Tokyo", calendar: JapanCalendar | None = None
+    ) -> None:
         self.zone = ZoneInfo(time_zone)
         self.calendar = calendar or JapanCalendar()
         # Keyed by id(line): hashing a frozen Line rehashes all its rules on every lookup.
@@ -86,9 +88,13 @@ class HoursEngine:
             end = max(interval[1] for interval in current)
             closes = self._extend(line, language, need, end)
             return Status(open=True, closes_at=self._aware(closes))
-        return Status(open=False, opens_at=self._aware(self._next_start(line, language, need, local)))
+        return Status(
+            open=False, opens_at=self._aware(self._next_start(line, language, need, local))
+        )
 
-    def _extend(self, line: Line, language: str | None, need: Need, end: datetime) -> datetime | None:
+    def _extend(
+        self, line: Line, language: str | None, need: Need, end: datetime
+    ) -> datetime | None:
         """Follow windows that start before ``end`` and last beyond it, e.g. day then night."""
         limit = end.date() + timedelta(days=HORIZON_DAYS)
         while end.date() <= limit:
@@ -125,7 +131,9 @@ class HoursEngine:
             yield from self._day(line, language, need, day)
             day += timedelta(days=1)
 
-    def _day(self, line: Line, language: str | None, need: Need, day: date) -> tuple[_Interval, ...]:
+    def _day(
+        self, line: Line, language: str | None, need: Need, day: date
+    ) -> tuple[_Interval, ...]:
         key = (id(line), language, need, day)
         found = self._days.get(key)
         if found is None:

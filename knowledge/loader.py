@@ -64,9 +64,12 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
     return Knowledge(
         lines=lines,
         notices={nid: _notice(nid, node) for nid, node in notices_doc["notices"].entries()},
-        privacy_sections={sid: node["source"].texts() for sid, node in privacy["sections"].entries()},
+        privacy_sections={
+            sid: node["source"].texts() for sid, node in privacy["sections"].entries()
+        },
         consultation_service={
-            key: node.text() for key, node in privacy["consultation_service"].entries()
+            key: node.text()
+            for key, node in privacy["consultation_service"].entries()
             if key != "source"
         },
         foreign_languages=foreign,
