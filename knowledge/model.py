@@ -100,6 +100,11 @@ class Line:
     def hours_known(self) -> bool:
         return self.rules is not None
 
+    @property
+    def has_smartphone_only_window(self) -> bool:
+        """Has a window for smartphone suspensions only (the card lines' night)."""
+        return any(rule.needs == {Need.SMARTPHONE_SUSPENSION} for rule in self.rules or ())
+
     def serves(self, language: str) -> bool:
         return language in self.languages
 

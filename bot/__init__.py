@@ -1,0 +1,1 @@
+"""The dialogue engine: pure, channel-agnostic; no Telegram or Slack imports."""

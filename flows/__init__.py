@@ -1,0 +1,1 @@
+"""Declarative flow definitions and their loader."""
