@@ -112,15 +112,15 @@ def _line(node: Node, known_languages: set[str], closures: dict[str, Closure]) -
         charge_source=charge_source.text() if charge_source else None,
         languages=languages,
         rules=_rules(node["hours"], languages),
-        closures=tuple(_closure_ref(item, closures) for item in _optional_items(node, "closures")),
+        closures=tuple(_closure_ref(item, closures) for item in node.optional_items("closures")),
         options=tuple(
             PressOption(
                 digit=item["digit"].text(), topic=item["topic"].text(), source=item["source"].text()
             )
-            for item in _optional_items(node, "options")
+            for item in node.optional_items("options")
         ),
-        alternate_of=_optional_text(node, "alternate_of"),
-        japanese_alternate=_optional_text(node, "japanese_alternate"),
+        alternate_of=node.optional_text("alternate_of"),
+        japanese_alternate=node.optional_text("japanese_alternate"),
     )
 
 
@@ -234,13 +234,3 @@ def _enum(kind: type[_E], node: Node) -> _E:
         return kind(node.text())
     except ValueError as exc:
         raise node.fail(f"must be one of {[member.value for member in kind]}") from exc
-
-
-def _optional_items(node: Node, name: str) -> list[Node]:
-    child = node.get(name)
-    return list(child.items()) if child is not None else []
-
-
-def _optional_text(node: Node, name: str) -> str | None:
-    child = node.get(name)
-    return child.text() if child is not None else None

@@ -64,6 +64,24 @@ class Node:
     def get(self, name: str) -> Node | None:
         return self[name] if self.has(name) else None
 
+    def optional_text(self, name: str) -> str | None:
+        """The text under ``name``, or None where the key is absent."""
+        child = self.get(name)
+        return child.text() if child is not None else None
+
+    def optional_texts(self, name: str) -> tuple[str, ...]:
+        """The text or texts under ``name``; empty where the key is absent."""
+        child = self.get(name)
+        return child.texts() if child is not None else ()
+
+    def optional_items(self, name: str) -> list[Node]:
+        child = self.get(name)
+        return list(child.items()) if child is not None else []
+
+    def optional_entries(self, name: str) -> list[tuple[str, Node]]:
+        child = self.get(name)
+        return list(child.entries()) if child is not None else []
+
     def of(self, kind: type[T]) -> T:
         if not isinstance(self.value, kind) or (kind is int and isinstance(self.value, bool)):
             raise self.fail(f"must be a {kind.__name__}, not {type(self.value).__name__}")

@@ -1,0 +1,407 @@
+"""One turn of a conversation: reads the event against the state, walks the flow, says things.
+
+Precedence follows DESIGN.md: commands (only as whole messages); free text while an input is
+asked for; an option's number; a lost card or phone (rule 1: urgent first, wherever the user
+is); the answer to what was asked; anything else the message mentions. What cannot be placed is
+asked again once, then the menu and the main numbers are offered (rule 3).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.catalog import placeholders
+from bot.inquiry import INQUIRY_SLOTS, PROMPT_PARAMS, VALIDATORS, InquiryDraft
+from bot.messages import Button, Event, PhoneCard, Reply
+from bot.normalize import digits_only
+from bot.render import payload
+from bot.state import ConversationState
+from bot.understanding import Mentions
+from flows.model import (
+    ActionStep,
+    AnswerStep,
+    AskStep,
+    Flow,
+    HandoverStep,
+    InputStep,
+    SlotSpec,
+    Step,
+)
+
+if TYPE_CHECKING:
+    from bot.engine import Engine
+
+_MAX_HOPS = 32  # steps entered in one turn; flows are validated, this only stops a data cycle
+_MISSES_BEFORE_MENU = 2
+_KEPT_SLOTS = ("phone_language", "previous_topic")  # what outlives a topic
+
+
+class Dialogue:
+    """Mutable for the length of one turn; the engine keeps only its replies and final state."""
+
+    def __init__(
+        self, engine: Engine, event: Event, state: ConversationState | None, language: str
+    ) -> None:
+        self.engine = engine
+        self.flows = engine.flows
+        self.render = engine.renderer
+        self.event = event
+        self.language = language
+        self.fresh = state is None
+        self.state = replace(state or self._start_state({}), locale=language)
+        self.replies: list[Reply] = []
+        self.erase = False
+
+    def run(self) -> None:
+        if self.event.button:
+            self.on_button(self.event.button)
+        elif self.event.text and self.event.text.strip():
+            self.on_text(self.event.text)
+        else:
+            self.miss()
+
+    def result_state(self) -> ConversationState | None:
+        if self.erase:
+            return None
+        buttons = next((reply.buttons for reply in reversed(self.replies) if reply.buttons), ())
+        return replace(self.state, buttons=tuple(button.payload for button in buttons))
+
+    # -- reading the user ----------------------------------------------------------------------
+
+    def on_text(self, text: str) -> None:
+        understanding = self.engine.understanding
+        command = understanding.command(text)
+        step = self.current_step()
+        number = digits_only(text)
+        if command is not None:
+            self.on_command(command)
+        elif isinstance(step, InputStep):
+            self.on_input(step, text)
+        elif number is not None and 1 <= int(number) <= len(self.state.buttons):
+            self.on_button(self.state.buttons[int(number) - 1])
+        else:
+            self.on_free_text(text, step)
+
+    def on_free_text(self, text: str, step: Step | None) -> None:
+        understanding = self.engine.understanding
+        mentions = understanding.mentions(text)
+        urgent = mentions.urgent_topic()
+        awaited = self.state.awaiting
+        answer = understanding.answer(awaited, text) if awaited else None
+        if urgent is not None and not (awaited == "topic" and answer == urgent):
+            self.start_topic(urgent, mentions)
+        elif answer is not None and awaited is not None:
+            self.take_mentions(mentions, skip=awaited)
+            self.choose(awaited, answer)
+        elif (topic := mentions.best("topic")) is not None:
+            self.start_topic(topic, mentions)
+        elif (spoken := mentions.best("phone_language")) is not None:
+            self.take_language(spoken)
+        elif isinstance(step, AskStep) and step.otherwise is not None:
+            self.enter(step.otherwise)
+        else:
+            self.miss()
+
+    def on_button(self, pressed: str) -> None:
+        set_id, _, option_id = pressed.partition(":")
+        choice = self.flows.choices.get(set_id)
+        if choice is None or choice.option(option_id) is None:
+            self.stale()
+        elif set_id == self.state.awaiting:
+            self.choose(set_id, option_id)
+        elif set_id == "topic":
+            self.start_topic(option_id, Mentions())
+        elif set_id == "after_answer":
+            self.after_answer(option_id)
+        elif set_id == "phone_language":
+            self.take_language(option_id)
+        elif set_id == "commands":
+            self.on_command(option_id)
+        else:  # an option of a question that is no longer open
+            self.stale()
+
+    def on_command(self, command: str) -> None:
+        if command == "help":
+            self.say(self.text("help.text"))
+            self.reprompt()
+        elif command == "cancel":
+            self.cancel()
+        elif command == "forget":
+            self.erase = True
+            self.say(self.text("forget.done"))
+        elif command == "thanks":
+            self.state = replace(self.state, misses=0)
+            self.say(self.text("thanks.reply"), self.followup_buttons(("menu",)))
+        else:
+            self.show_menu()
+
+    def on_input(self, step: InputStep, text: str) -> None:
+        checked = VALIDATORS[step.validate](text, self.state.slots)
+        if checked.value is None:
+            self.say(self.text(checked.error or "error.unclear", **(checked.params or {})))
+            self.say(self.prompt(step.prompt))
+            return
+        if checked.masked:
+            self.say(self.text("inquiry.individual_number_masked"))
+        self.state = self.state.with_slots(**{step.slot: checked.value})
+        self.enter(step.next)
+
+    # -- moving through flows ------------------------------------------------------------------
+
+    def start_topic(self, topic: str, mentions: Mentions) -> None:
+        self.state = self._start_state({"topic": topic})
+        self.take_mentions(mentions, skip="topic")
+        self.enter(self.flow().start)
+
+    def take_mentions(self, mentions: Mentions, *, skip: str) -> None:
+        for slot in ("lost_item", "phone_language"):
+            value = mentions.best(slot)
+            if slot != skip and value is not None:
+                self.state = self.state.with_slots(**{slot: value})
+
+    def take_language(self, spoken: str) -> None:
+        """The phone language, said outside a question: refines the last answer, if any."""
+        self.state = replace(self.state.with_slots(phone_language=spoken), misses=0)
+        if self.state.awaiting == "topic" and self.state.last_answer:
+            self.enter(self.state.last_answer)
+        else:
+            self.say(self.text("language.noted", language=self.text(f"lang.{spoken}")))
+            self.reprompt()
+
+    def choose(self, set_id: str, option_id: str) -> None:
+        step = self.current_step()
+        self.state = replace(self.state.with_slots(**{set_id: option_id}), misses=0)
+        if isinstance(step, AskStep) and step.choices == set_id:
+            target = step.next.get(option_id, step.otherwise)
+            if target is None:  # an option the data understands but does not route here
+                self.miss()
+            else:
+                self.enter(target)
+        else:  # a slot an answer required: answer now
+            self.state = replace(self.state, awaiting=None)
+            self.enter(self.state.step)
+
+    def after_answer(self, option: str) -> None:
+        last = self.state.last_answer
+        if option == "phone_language" and last:
+            self.state = replace(self.state.with_slots(phone_language=None), misses=0)
+            self.ask_slot(last, self.flow().slots["phone_language"])
+        elif option == "inquiry":
+            self.start_topic("inquiry", Mentions())
+        else:
+            self.show_menu()
+
+    def enter(self, step_id: str) -> None:
+        for _ in range(_MAX_HOPS):
+            step = self.flows.step(self.state.flow, step_id)
+            if step is None:
+                raise LookupError(f"flow {self.state.flow!r} has no step {step_id!r}")
+            following = self.visit(step)
+            if following is None:
+                return
+            step_id = following
+        raise RuntimeError(f"more than {_MAX_HOPS} steps in one turn, last {step_id!r}")
+
+    def visit(self, step: Step) -> str | None:
+        """Do what the step does; return the next step to enter, or None to wait for the user."""
+        slots = self.state.slots
+        match step:
+            case AskStep() if slots.get(step.choices) in step.next:
+                return step.next[slots[step.choices]]
+            case AskStep():
+                self.wait(step.id, step.choices)
+                notices = [self.prompt(key) for key in step.notices if self.speakable(key)]
+                choices = self.flows.choices[step.choices]
+                self.say(
+                    "\n\n".join([*notices, self.prompt(step.prompt)]),
+                    self.render.buttons(choices, self.language),
+                )
+            case AnswerStep():
+                missing = [slot for slot in step.requires if slot not in slots]
+                if missing:
+                    self.ask_slot(step.id, self.flow().slots[missing[0]])
+                else:
+                    self.answer(step)
+            case InputStep() if any(slots.get(k) != v for k, v in step.only_if.items()):
+                return step.next
+            case InputStep():
+                self.wait(step.id, None)
+                self.say(self.prompt(step.prompt))
+            case ActionStep():
+                reference = self.act(step.action)
+                if step.next is not None:
+                    return step.next
+                self.state = self._after_flow()
+                self.say(
+                    self.text(step.message or "", reference=reference),
+                    self.followup_buttons(step.followups),
+                )
+            case HandoverStep():
+                kept = {k: v for k, v in slots.items() if k not in INQUIRY_SLOTS}
+                self.state = replace(self.state, flow=step.flow, slots=kept)
+                return self.flow().start
+        return None
+
+    def answer(self, step: AnswerStep) -> None:
+        text, cards = self.render.answer(
+            step, self.event.at, self.language, self.state.slots.get("phone_language")
+        )
+        self.state = self._after_flow(
+            last_answer=step.id, previous_topic=self.state.slots.get("topic")
+        )
+        prompt = self.text("after.prompt")
+        self.say(f"{text}\n\n{prompt}", self.followup_buttons(step.followups), cards)
+
+    # -- the inquiry's effects -----------------------------------------------------------------
+
+    def act(self, action: str) -> str:
+        """Run a flow's named effect; the inquiry's reference for `submit_inquiry`."""
+        if action == "record_consent":
+            notice = self.text("inquiry.privacy_notice")
+            self.state = self.state.with_slots(
+                consent_at=self.event.at.isoformat(),
+                notice_version=hashlib.sha256(notice.encode("utf-8")).hexdigest()[:16],
+                inquiry_key=self.engine.new_token(),
+            )
+        elif action == "submit_inquiry":
+            return self.submit()
+        # discard_inquiry: ending the flow drops every inquiry slot; nothing else was kept.
+        return ""
+
+    def submit(self) -> str:
+        sink = self.engine.inquiries
+        if sink is None:
+            raise RuntimeError("no inquiry store is configured")
+        slots = self.state.slots
+        return sink.submit(
+            InquiryDraft(
+                key=f"{self.event.conversation}:{slots['inquiry_key']}",
+                conversation=self.event.conversation,
+                channel=self.event.channel,
+                locale=self.language,
+                topic=slots.get("previous_topic"),
+                email=slots["email"],
+                text=slots["text"],
+                application_id=slots.get("application_id") or None,
+                consent_at=datetime.fromisoformat(slots["consent_at"]),
+                notice_version=slots["notice_version"],
+                created_at=self.event.at,
+            )
+        )
+
+    # -- saying things -------------------------------------------------------------------------
+
+    def say(
+        self, text: str, buttons: tuple[Button, ...] = (), phones: tuple[PhoneCard, ...] = ()
+    ) -> None:
+        self.replies.append(Reply(text=text, buttons=buttons, phones=phones))
+
+    def text(self, key: str, **params: object) -> str:
+        return self.render.text(self.language, key, **params)
+
+    def prompt(self, key: str) -> str:
+        """A prompt or notice that may quote what the user gave (the inquiry's summary)."""
+        return self.text(key, **PROMPT_PARAMS, **self.state.slots)
+
+    def speakable(self, key: str) -> bool:
+        """A notice is left out when it names a slot the user did not fill."""
+        filled = {name for name, value in self.state.slots.items() if value}
+        known = {*PROMPT_PARAMS, *filled, *self.render.facts}
+        return placeholders(self.engine.catalog.raw(self.language, key)) <= known
+
+    def followup_buttons(self, options: tuple[str, ...]) -> tuple[Button, ...]:
+        choice = self.flows.choices["after_answer"]
+        return tuple(
+            Button(self.text(option.label), payload(choice.id, option.id))
+            for option in choice.options
+            if option.id in options
+        )
+
+    def ask_slot(self, step_id: str, spec: SlotSpec) -> None:
+        self.wait(step_id, spec.name)
+        first = self.language if spec.choices == "phone_language" else None
+        choices = self.flows.choices[spec.choices]
+        self.say(self.text(spec.prompt), self.render.buttons(choices, self.language, first))
+
+    def show_menu(self) -> None:
+        self.state = self._start_state({})
+        self.enter(self.flow().start)
+
+    def cancel(self) -> None:
+        on_cancel = self.flow().on_cancel
+        if on_cancel is not None:
+            self.enter(on_cancel)
+        else:
+            self.say(self.text("cancel.done"))
+            self.show_menu()
+
+    def stale(self) -> None:
+        self.say(self.text("error.stale_button"))
+        self.reprompt()
+
+    def reprompt(self) -> None:
+        """Ask again what the current step asks (after help, a stale button, a miss)."""
+        step = self.current_step()
+        awaiting = self.state.awaiting
+        if isinstance(step, AnswerStep) and awaiting in self.flow().slots:
+            self.ask_slot(step.id, self.flow().slots[awaiting])
+        elif isinstance(step, AskStep | InputStep):
+            self.enter(step.id)
+        else:
+            self.show_menu()
+
+    def miss(self) -> None:
+        misses = self.state.misses + 1
+        if self.fresh:
+            self.say(self.text("welcome"))
+            self.show_menu()
+        elif misses >= _MISSES_BEFORE_MENU:
+            self.state = self._after_flow()
+            fallback = self.flows.step(self.flows.main, self.flow().fallback or "")
+            text = self.text("error.fallback")
+            cards: tuple[PhoneCard, ...] = ()
+            if isinstance(fallback, AnswerStep):
+                numbers, cards = self.render.answer(
+                    fallback, self.event.at, self.language, self.state.slots.get("phone_language")
+                )
+                text = f"{text}\n\n{numbers}"
+            self.say(text, phones=cards)
+            self.show_menu()
+        else:
+            self.say(self.text("error.unclear"))
+            self.reprompt()
+            self.state = replace(self.state, misses=misses)
+
+    # -- state ---------------------------------------------------------------------------------
+
+    def wait(self, step_id: str, awaiting: str | None) -> None:
+        self.state = replace(self.state, step=step_id, awaiting=awaiting)
+
+    def current_step(self) -> Step | None:
+        return self.flows.step(self.state.flow, self.state.step)
+
+    def flow(self) -> Flow:
+        return self.flows.flows[self.state.flow]
+
+    def _start_state(self, slots: dict[str, str]) -> ConversationState:
+        """The main flow's start, keeping what outlives a topic; any other flow is left."""
+        current = getattr(self, "state", None)
+        kept = {k: v for k, v in (current.slots if current else {}).items() if k in _KEPT_SLOTS}
+        main = self.flows.flows[self.flows.main]
+        return ConversationState(
+            flow=main.id,
+            step=main.start,
+            slots={**kept, **slots},
+            locale=self.language,
+            last_answer=current.last_answer if current else None,
+        )
+
+    def _after_flow(
+        self, *, last_answer: str | None = None, previous_topic: str | None = None
+    ) -> ConversationState:
+        """Back at the main flow's start, waiting for a new topic."""
+        state = self._start_state({"previous_topic": previous_topic} if previous_topic else {})
+        return replace(state, awaiting="topic", last_answer=last_answer)

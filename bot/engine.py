@@ -1,0 +1,84 @@
+"""The dialogue engine: (event, stored state) -> (replies, new state).
+
+Pure: no channel code and no I/O but the stores handed in. The clock is the event's, so every
+answer about "now" is reproducible. See :mod:`bot.dialogue` for the turn logic.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.catalog import Catalog
+from bot.dialogue import Dialogue
+from bot.inquiry import InquirySink
+from bot.messages import Event, Reply
+from bot.render import Renderer
+from bot.state import ConversationState
+from bot.understanding import Understanding
+from flows.model import FlowSet
+from knowledge.hours import HoursEngine
+from knowledge.model import Knowledge
+
+_JAPANESE_SCRIPT = (("\u3040", "\u30ff"), ("\u4e00", "\u9fff"), ("\uff66", "\uff9f"))
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """The engine's answer to one event. ``state`` None means: erase this conversation."""
+
+    replies: tuple[Reply, ...]
+    state: ConversationState | None
+
+
+class Engine:
+    """Holds what every conversation shares: flows, knowledge, catalog, matchers."""
+
+    def __init__(
+        self,
+        *,
+        flows: FlowSet,
+        knowledge: Knowledge,
+        catalog: Catalog,
+        hours: HoursEngine | None = None,
+        inquiries: InquirySink | None = None,
+        new_token: Callable[[], str] = lambda: secrets.token_hex(8),
+    ) -> None:
+        self.flows = flows
+        self.catalog = catalog
+        self.renderer = Renderer(
+            catalog=catalog,
+            knowledge=knowledge,
+            hours=hours or HoursEngine(time_zone=knowledge.time_zone),
+        )
+        self.understanding = Understanding(flows, catalog)
+        self.inquiries = inquiries
+        self.new_token = new_token
+
+    def respond(self, event: Event, stored: ConversationState | None) -> Turn:
+        """Answer one event; never returns without at least one reply."""
+        state = stored if stored is not None and self._fits(stored) else None
+        language = self.language_for(event, state)
+        dialogue = Dialogue(self, event, state, language)
+        dialogue.run()
+        return Turn(replies=tuple(dialogue.replies), state=dialogue.result_state())
+
+    def language_for(self, event: Event, state: ConversationState | None) -> str:
+        """The language the bot writes in: the client's locale, else the one already in use,
+        else Japanese for a message in Japanese script, else English."""
+        if event.locale:
+            code = event.locale.replace("_", "-").split("-", 1)[0].lower()
+            if code in self.catalog.languages:
+                return code
+        if state is not None and state.locale in self.catalog.languages:
+            return state.locale
+        if event.text and any(
+            lo <= ch <= hi for ch in event.text[:200] for lo, hi in _JAPANESE_SCRIPT
+        ):
+            return "ja"
+        return "en"
+
+    def _fits(self, state: ConversationState) -> bool:
+        """A stored state whose flow or step no longer exists starts afresh at the menu."""
+        return self.flows.step(state.flow, state.step) is not None

@@ -1,0 +1,129 @@
+"""The written inquiry's checks and hand-off: what the flow's `validate:` and `action:` names mean.
+
+Validators return the value to keep (Individual Numbers already masked) or the message key of
+what is wrong; they never keep what they refuse.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from email_validator import EmailNotValidError, validate_email
+
+from bot.mynumber import mask_individual_numbers
+from bot.normalize import normalize
+
+TEXT_MIN = 10
+TEXT_MAX = 2000
+EMAIL_MAX = 254
+APPLICATION_ID_DIGITS = 23
+SKIP_WORDS = frozenset(
+    {"skip", "none", "no", "don't have it", "i don't have it", "なし", "スキップ", "わからない"}
+)
+# Limits quoted by the inquiry's prompts.
+PROMPT_PARAMS: Mapping[str, object] = {"text_min": TEXT_MIN, "text_max": TEXT_MAX}
+# The slots the inquiry flow fills; all of them go when the flow ends, however it ends.
+INQUIRY_SLOTS = (
+    "consent",
+    "consent_at",
+    "notice_version",
+    "inquiry_key",
+    "application_id",
+    "email",
+    "email_again",
+    "text",
+    "send_cancel",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A validator's verdict: ``value`` to keep, or ``error`` (a message key) with ``params``."""
+
+    value: str | None = None
+    error: str | None = None
+    params: Mapping[str, object] | None = None
+    masked: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InquiryDraft:
+    """An inquiry the user agreed to and confirmed; ``key`` makes submitting it idempotent."""
+
+    key: str
+    conversation: str
+    channel: str
+    locale: str
+    topic: str | None
+    email: str
+    text: str
+    application_id: str | None
+    consent_at: datetime
+    notice_version: str
+    created_at: datetime
+
+
+class InquirySink(Protocol):
+    """Stores confirmed inquiries. Submitting the same ``key`` twice stores one inquiry."""
+
+    def submit(self, draft: InquiryDraft) -> str:
+        """Store the draft (once) and return its reference."""
+        ...
+
+
+def check_email(text: str, slots: Mapping[str, str]) -> Checked:
+    candidate = normalize(text, limit=EMAIL_MAX + 1).replace(" ", "")
+    if len(candidate) > EMAIL_MAX:
+        return Checked(error="inquiry.email_invalid")
+    try:
+        result = validate_email(candidate, check_deliverability=False)
+    except EmailNotValidError:
+        return Checked(error="inquiry.email_invalid")
+    return Checked(value=result.normalized)
+
+
+def check_same_email(text: str, slots: Mapping[str, str]) -> Checked:
+    checked = check_email(text, slots)
+    if checked.value is None:
+        return checked
+    if checked.value.casefold() != slots.get("email", "").casefold():
+        return Checked(error="inquiry.email_mismatch")
+    return checked
+
+
+def check_inquiry_text(text: str, slots: Mapping[str, str]) -> Checked:
+    stripped = text.strip()
+    if len(stripped) < TEXT_MIN:
+        return Checked(error="inquiry.text_too_short", params={"min": TEXT_MIN})
+    if len(stripped) > TEXT_MAX:
+        return Checked(
+            error="inquiry.text_too_long", params={"max": TEXT_MAX, "length": len(stripped)}
+        )
+    masked, count = mask_individual_numbers(stripped)
+    return Checked(value=masked, masked=count)
+
+
+def check_application_id(text: str, slots: Mapping[str, str]) -> Checked:
+    normalized = normalize(text, limit=200)
+    if normalized in SKIP_WORDS:
+        return Checked(value="")
+    if mask_individual_numbers(normalized)[1]:
+        return Checked(error="inquiry.individual_number_refused")
+    compact = re.sub(r"[\s-]", "", normalized)
+    if len(compact) != APPLICATION_ID_DIGITS or not compact.isdigit():
+        return Checked(
+            error="inquiry.application_id_invalid", params={"digits": APPLICATION_ID_DIGITS}
+        )
+    return Checked(value=compact)
+
+
+VALIDATORS: Mapping[str, Callable[[str, Mapping[str, str]], Checked]] = {
+    "email": check_email,
+    "same_email": check_same_email,
+    "inquiry_text": check_inquiry_text,
+    "application_id": check_application_id,
+}

@@ -1,0 +1,163 @@
+"""Turns knowledge and hours into the user's language: phone cards, statuses, answers, buttons.
+
+Every sentence comes from the catalog; every fact in it (numbers, addresses, hours) comes from the
+knowledge through placeholders, so the catalogs hold no fact that could drift from the page.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.catalog import Catalog
+from bot.messages import Button, PhoneCard, StatusLine
+from flows.model import AnswerStep, ChoiceSet
+from knowledge.hours import HoursEngine, Status
+from knowledge.model import Knowledge, Line, Need
+from knowledge.report import report_line
+
+
+def payload(choice_set: str, option: str) -> str:
+    """A button's payload: stable across restarts, far under Telegram's 64 bytes."""
+    return f"{choice_set}:{option}"
+
+
+class Renderer:
+    """Renders for one catalog and one knowledge; holds no per-conversation state."""
+
+    def __init__(self, *, catalog: Catalog, knowledge: Knowledge, hours: HoursEngine) -> None:
+        self.catalog = catalog
+        self.knowledge = knowledge
+        self.hours = hours
+        self.facts = page_facts(knowledge)
+
+    def text(self, language: str, key: str, **params: object) -> str:
+        return self.catalog.text(language, key, **self.facts, **params)
+
+    def when(self, moment: datetime, at: datetime, language: str) -> str:
+        """`20:00` today, `tomorrow 08:30`, else weekday and date: always Japan time."""
+        local_at = at.astimezone(moment.tzinfo)
+        clock = moment.strftime("%H:%M")
+        if moment.date() == local_at.date():
+            return self.text(language, "when.today", time=clock)
+        if moment.date() == local_at.date() + timedelta(days=1):
+            return self.text(language, "when.tomorrow", time=clock)
+        weekday = self.text(language, f"weekday.{moment.weekday()}")
+        return self.text(
+            language, "when.date", weekday=weekday, month=moment.month, day=moment.day, time=clock
+        )
+
+    def status(self, status: Status, at: datetime, language: str) -> str:
+        if status.open is None:
+            return self.text(language, "status.unknown")
+        if status.open:
+            if status.closes_at is None:
+                return self.text(language, "status.open_always")
+            return self.text(
+                language, "status.open_until", when=self.when(status.closes_at, at, language)
+            )
+        if status.opens_at is None:
+            return self.text(language, "status.closed_no_opening")
+        return self.text(
+            language, "status.closed_opens", when=self.when(status.opens_at, at, language)
+        )
+
+    def phone_card(
+        self, line: Line, at: datetime, language: str, phone_language: str | None, need: Need
+    ) -> PhoneCard:
+        """A number with its status for this caller's need (per language group when unknown)."""
+        spoken = phone_language if phone_language and line.serves(phone_language) else None
+        report = report_line(self.hours, line, at, spoken)
+        statuses: list[StatusLine] = []
+        if spoken is not None or len(line.language_groups()) <= 1:
+            statuses.append(self._status_line(report.status, report.smartphone, at, language, need))
+        else:
+            for group in report.groups:
+                smartphone = (
+                    self.hours.status(line, at, language=group.languages[0], need=need)
+                    if need is Need.SMARTPHONE_SUSPENSION
+                    else report.smartphone
+                )
+                statuses.append(
+                    self._status_line(group.status, smartphone, at, language, need, group.languages)
+                )
+        return PhoneCard(
+            number=line.number,
+            name=self.text(language, f"line.{line.id}"),
+            charge=self.text(language, f"charge.{line.charge.value}"),
+            statuses=tuple(statuses),
+        )
+
+    def _status_line(
+        self,
+        regular: Status,
+        smartphone: Status | None,
+        at: datetime,
+        language: str,
+        need: Need,
+        languages: tuple[str, ...] = (),
+    ) -> StatusLine:
+        status = smartphone if need is Need.SMARTPHONE_SUSPENSION and smartphone else regular
+        text = self.status(status, at, language)
+        if need is Need.REGULAR and regular.open is False and smartphone and smartphone.open:
+            text += " " + self.text(language, "status.smartphone_only_now")
+        if languages:
+            names = ", ".join(self.text(language, f"lang.{code}") for code in languages)
+            text = self.text(language, "status.for_languages", status=text, languages=names)
+        return StatusLine(text=text, status=status, languages=languages)
+
+    def card_text(self, card: PhoneCard, language: str) -> str:
+        rows = [self.text(language, "phone.header", number=card.number, charge=card.charge)]
+        rows.append(card.name)
+        rows += [status.text for status in card.statuses]
+        return "\n".join(rows)
+
+    def answer(
+        self, step: AnswerStep, at: datetime, language: str, phone_language: str | None
+    ) -> tuple[str, tuple[PhoneCard, ...]]:
+        """The answer's text and its phone cards."""
+        line_ids = step.lines
+        paragraphs = [self.text(language, step.message)]
+        if phone_language == "ja" or (phone_language is None and language == "ja"):
+            japanese = step.japanese_lines
+            if phone_language == "ja" and step.japanese_notice:
+                paragraphs.append(self.text(language, step.japanese_notice))
+            line_ids = japanese if phone_language == "ja" else (*japanese, *step.lines)
+        cards = tuple(
+            self.phone_card(self.knowledge.line(line_id), at, language, phone_language, step.need)
+            for line_id in dict.fromkeys(line_ids)
+        )
+        paragraphs += [self.card_text(card, language) for card in cards]
+        paragraphs += [self.text(language, notice) for notice in step.notices]
+        if cards:
+            paragraphs.append(self.text(language, "notice.wrong_number"))
+            paragraphs.append(self.text(language, "phone.japan_time"))
+        return "\n\n".join(paragraphs), cards
+
+    def buttons(
+        self, choices: ChoiceSet, language: str, first: str | None = None
+    ) -> tuple[Button, ...]:
+        """The set's menu options as buttons; ``first`` (the user's own language) leads."""
+        options = sorted(choices.menu_options, key=lambda option: option.id != first)
+        return tuple(
+            Button(self.text(language, option.label), payload(choices.id, option.id))
+            for option in options
+        )
+
+
+def page_facts(knowledge: Knowledge) -> dict[str, object]:
+    """The page's facts by placeholder name, for every message that states one."""
+    facts: dict[str, object] = {
+        f"number_{line.id.replace('-', '_')}": line.number for line in knowledge.lines
+    }
+    notices = knowledge.notices
+    facts["reply_address"] = notices["reply_address"].facts["address"]
+    facts["reply_sender"] = notices["reply_sender"].facts["sender"]
+    facts["mail_subject"] = notices["mail_subject"].facts["subject"]
+    facts["mail_subject_en"] = notices["mail_subject"].facts["subject_en"]
+    facts["application_id_digits"] = notices["application_id"].facts["digits"]
+    facts["press_health_insurance"] = notices["health_insurance"].facts["digit"]
+    facts["press_bank_account"] = notices["bank_account"].facts["digit"]
+    facts.update(
+        {f"consultation_{key}": value for key, value in knowledge.consultation_service.items()}
+    )
+    return facts

@@ -1,0 +1,84 @@
+"""What a message says, in terms of the flows' choice sets.
+
+One matcher per choice set, built once: labels in every catalog language plus the synonyms of
+every language, so a Japanese label typed into an English conversation is still understood.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.catalog import Catalog
+from bot.matching import ChoiceMatcher, Match
+from bot.normalize import normalize
+from flows.model import FlowSet
+
+_URGENT_TOPICS = ("lost_card", "lost_phone")
+_LOST_ITEM_TOPIC = {"card": "lost_card", "phone": "lost_phone"}
+
+
+@dataclass(frozen=True, slots=True)
+class Mentions:
+    """Options found inside a free-text message, best first per choice set."""
+
+    found: dict[str, tuple[Match, ...]] = field(default_factory=dict)
+
+    def best(self, choice_set: str) -> str | None:
+        matches = self.found.get(choice_set)
+        return matches[0].option_id if matches else None
+
+    def urgent_topic(self) -> str | None:
+        """A lost or stolen card, notice or phone mentioned (rule 1), as its topic."""
+        topic = self.best("topic")
+        if topic in _URGENT_TOPICS:
+            return topic
+        item = self.best("lost_item")
+        if topic == "lost" and item is not None:
+            return _LOST_ITEM_TOPIC[item]
+        return None
+
+
+class Understanding:
+    """Matches answers to choice sets and finds mentions of extractable sets in free text."""
+
+    def __init__(self, flows: FlowSet, catalog: Catalog) -> None:
+        self.flows = flows
+        self._matchers: dict[str, ChoiceMatcher] = {}
+        self._commands: dict[str, str] = {}
+        for choice in flows.choices.values():
+            options = [
+                (
+                    option.id,
+                    (
+                        *option.phrases(),
+                        *(catalog.raw(language, option.label) for language in catalog.languages),
+                    ),
+                )
+                for option in choice.options
+            ]
+            self._matchers[choice.id] = ChoiceMatcher(
+                options, priorities={option.id: option.priority for option in choice.options}
+            )
+        for option in flows.choices["commands"].options:
+            for phrase in option.phrases():
+                self._commands[normalize(phrase)] = option.id
+
+    def command(self, text: str) -> str | None:
+        """A command, only when it is the whole message (``/start@SomeBot`` included)."""
+        normalized = normalize(text)
+        if normalized.startswith("/"):
+            normalized = normalized.split("@", 1)[0].split(" ", 1)[0]
+        return self._commands.get(normalized)
+
+    def answer(self, choice_set: str, text: str) -> str | None:
+        match = self._matchers[choice_set].match_answer(text)
+        return match.option_id if match else None
+
+    def mentions(self, text: str) -> Mentions:
+        return Mentions(
+            {
+                choice.id: tuple(self._matchers[choice.id].find_in(text))
+                for choice in self.flows.choices.values()
+                if choice.extract
+            }
+        )
