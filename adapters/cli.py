@@ -10,10 +10,14 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 JAPAN = ZoneInfo("Asia/Tokyo")
 LANGUAGE_CODES = ("en", "zh", "ko", "es", "pt", "vi", "th", "id", "tl", "ne", "ja")
+
+# Kept here, not imported from the storage module, so that `--help` loads no database code.
+DEFAULT_RETENTION_DAYS = 90
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -42,6 +46,98 @@ def _hours(args: argparse.Namespace) -> int:
     return 0
 
 
+def _clock(fixed: datetime | None) -> Callable[[], datetime]:
+    return (lambda: fixed) if fixed is not None else (lambda: datetime.now(UTC))
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from adapters.bootstrap import build_app
+    from adapters.console import Recorder, chat
+
+    app = build_app(args.db)
+    recorder = Recorder(path=args.record, at=args.at, locale=args.locale) if args.record else None
+    try:
+        return chat(
+            app.service,
+            clock=_clock(args.at),
+            locale=args.locale,
+            stdin=sys.stdin,
+            stdout=sys.stdout,
+            recorder=recorder,
+        )
+    finally:
+        app.database.dispose()
+
+
+def _replay(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from adapters.bootstrap import build_app
+    from adapters.replay import ServiceDriver, report, run_transcript
+    from bot.transcripts import find_transcripts, load_transcript
+
+    transcripts = [load_transcript(path) for path in find_transcripts(args.paths)]
+    with tempfile.TemporaryDirectory(prefix="mynumber-replay-") as scratch:
+        # Without --db, a fresh SQLite file: every turn goes through real storage.
+        app = build_app(args.db or f"sqlite:///{scratch}/replay.sqlite3")
+        try:
+            driver = ServiceDriver(app.service, channel=args.channel)
+            outcomes = [
+                run_transcript(driver, transcript, f"replay:{index}")
+                for index, transcript in enumerate(transcripts)
+            ]
+        finally:
+            app.database.dispose()
+    return 0 if report(outcomes, sys.stdout) else 1
+
+
+def _inquiries_export(args: argparse.Namespace) -> int:
+    from adapters.inquiry_export import render_csv, render_json
+    from adapters.sql.database import Database, database_url
+    from adapters.sql.inquiries import SqlInquiryStore
+
+    database = Database(database_url(args.db))
+    try:
+        records = SqlInquiryStore(database).export()
+    finally:
+        database.dispose()
+    sys.stdout.write(render_json(records) if args.format == "json" else render_csv(records))
+    return 0
+
+
+def _inquiries_purge(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from adapters.sql.database import Database, database_url
+    from adapters.sql.inquiries import SqlInquiryStore
+
+    database = Database(database_url(args.db))
+    try:
+        before = datetime.now(UTC) - timedelta(days=args.older_than)
+        removed = SqlInquiryStore(database).purge(before=before)
+    finally:
+        database.dispose()
+    print(f"deleted {removed} inquiries created before {before.astimezone(JAPAN).isoformat()}")
+    return 0
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from adapters.sql.database import Database, database_url
+
+    database = Database(database_url(args.db), upgrade=True)
+    database.dispose()
+    print("database schema is up to date")
+    return 0
+
+
+def _flows_graph(args: argparse.Namespace) -> int:
+    from flows.graph import mermaid
+    from flows.loader import default_flows
+
+    print(mermaid(default_flows()))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mynumber-bot",
@@ -58,6 +154,51 @@ def build_parser() -> argparse.ArgumentParser:
     )
     hours.add_argument("--json", action="store_true", help="a JSON array, one element per number")
     hours.set_defaults(handler=_hours)
+
+    chat = commands.add_parser("chat", help="a conversation in the console")
+    chat.add_argument("--at", type=parse_instant, help="a fixed clock (ISO 8601; default: now)")
+    chat.add_argument("--db", help="database URL (default: DATABASE_URL, else an SQLite file)")
+    chat.add_argument("--locale", help="the language the bot writes in (e.g. en, ja)")
+    chat.add_argument(
+        "--record", type=Path, metavar="FILE.yaml", help="write the session as a transcript"
+    )
+    chat.set_defaults(handler=_chat)
+
+    replay = commands.add_parser("replay", help="replay transcript fixtures")
+    replay.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    replay.add_argument("--db", help="database URL (default: a fresh temporary SQLite file)")
+    replay.add_argument("--channel", choices=("console",), default="console")
+    replay.set_defaults(handler=_replay)
+
+    inquiries = commands.add_parser("inquiries", help="the written inquiries (staff)")
+    inquiry_commands = inquiries.add_subparsers(
+        dest="inquiries_command", required=True, metavar="COMMAND"
+    )
+    export = inquiry_commands.add_parser("export", help="every stored inquiry")
+    export.add_argument("--db", help="database URL (default: DATABASE_URL, else an SQLite file)")
+    export.add_argument("--format", choices=("json", "csv"), default="json")
+    export.set_defaults(handler=_inquiries_export)
+    purge = inquiry_commands.add_parser("purge", help="delete old inquiries for good")
+    purge.add_argument("--db", help="database URL (default: DATABASE_URL, else an SQLite file)")
+    purge.add_argument(
+        "--older-than",
+        type=int,
+        default=DEFAULT_RETENTION_DAYS,
+        metavar="DAYS",
+        help=f"delete inquiries created more than DAYS ago (default: {DEFAULT_RETENTION_DAYS})",
+    )
+    purge.set_defaults(handler=_inquiries_purge)
+
+    database = commands.add_parser("db", help="the database schema")
+    database_commands = database.add_subparsers(dest="db_command", required=True, metavar="COMMAND")
+    upgrade = database_commands.add_parser("upgrade", help="migrate to the newest schema")
+    upgrade.add_argument("--db", help="database URL (default: DATABASE_URL, else an SQLite file)")
+    upgrade.set_defaults(handler=_db_upgrade)
+
+    flows = commands.add_parser("flows", help="the flow definitions")
+    flows_commands = flows.add_subparsers(dest="flows_command", required=True, metavar="COMMAND")
+    graph = flows_commands.add_parser("graph", help="print the flows as a Mermaid diagram")
+    graph.set_defaults(handler=_flows_graph)
     return parser
 
 

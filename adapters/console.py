@@ -1,0 +1,104 @@
+"""The console channel: one message a line in, replies with numbered buttons out.
+
+Interactive, it greets with the menu; with standard input from a pipe or file it answers each line
+and exits at the end of input, printing nothing else, so that scripts can read its answers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+import yaml
+
+from bot.messages import Event, Reply
+from bot.service import BotService
+
+CONVERSATION = "console:local"
+# A phone number as the page writes them: recorded transcripts expect each one the bot gave.
+PHONE_NUMBER = re.compile(r"\b0\d{1,4}-\d{2,4}-\d{2,4}\b")
+
+
+def render(replies: tuple[Reply, ...]) -> str:
+    """Replies as plain text; buttons become numbered lines the user can answer with."""
+    blocks = []
+    for reply in replies:
+        lines = [reply.text]
+        lines += [f"  {index}) {button.label}" for index, button in enumerate(reply.buttons, 1)]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+@dataclass
+class Recorder:
+    """Writes a console session as a transcript fixture, with the numbers given as expectations."""
+
+    path: Path
+    at: datetime | None
+    locale: str | None
+    turns: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, text: str, at: datetime, replies: tuple[Reply, ...]) -> None:
+        said = "\n".join(reply.all_text() for reply in replies)
+        turn: dict[str, Any] = {"user": text}
+        if self.at is None:
+            turn["at"] = at.isoformat()
+        numbers = list(dict.fromkeys(PHONE_NUMBER.findall(said)))
+        if numbers:
+            turn["expect"] = {"contains": numbers}
+        self.turns.append(turn)
+
+    def write(self) -> None:
+        fixture: dict[str, Any] = {"name": f"Recorded {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"}
+        if self.at is not None:
+            fixture["at"] = self.at.isoformat()
+        if self.locale:
+            fixture["locale"] = self.locale
+        fixture["turns"] = self.turns
+        self.path.write_text(
+            yaml.safe_dump(fixture, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
+
+
+def chat(
+    service: BotService,
+    *,
+    clock: Callable[[], datetime],
+    locale: str | None,
+    stdin: IO[str],
+    stdout: IO[str],
+    recorder: Recorder | None = None,
+) -> int:
+    """Run a console conversation until the end of input."""
+    interactive = stdin.isatty()
+
+    def turn(text: str) -> None:
+        at = clock()
+        event = Event(conversation=CONVERSATION, at=at, text=text, locale=locale, channel="console")
+        replies = service.handle(event)
+        stdout.write(render(replies) + "\n\n")
+        stdout.flush()
+        if recorder is not None and text != "/start":
+            recorder.add(text, at, replies)
+
+    if interactive:
+        turn("/start")
+    try:
+        while True:
+            if interactive:
+                stdout.write("> ")
+                stdout.flush()
+            line = stdin.readline()
+            if not line:
+                break
+            turn(line.rstrip("\r\n"))
+    except KeyboardInterrupt:
+        stdout.write("\n")
+    finally:
+        if recorder is not None:
+            recorder.write()
+    return 0

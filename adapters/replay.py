@@ -1,0 +1,126 @@
+"""`mynumber-bot replay`: runs transcript fixtures through a channel and reports each failure.
+
+A driver sends one turn through its channel and returns what the bot said; the console driver
+calls the service directly, the Telegram and Slack drivers go through their real adapters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import IO, Protocol
+
+from bot.messages import Event, Reply
+from bot.service import BotService
+from bot.transcripts import Transcript, TranscriptTurn
+
+_INDENT = "    "
+
+
+class Driver(Protocol):
+    def send(
+        self,
+        *,
+        conversation: str,
+        at: datetime,
+        locale: str | None,
+        text: str | None = None,
+        button: str | None = None,
+    ) -> tuple[Reply, ...]: ...
+
+
+class ServiceDriver:
+    """The console channel: straight into the service, as `mynumber-bot chat` does."""
+
+    def __init__(self, service: BotService, channel: str = "console") -> None:
+        self.service = service
+        self.channel = channel
+
+    def send(
+        self,
+        *,
+        conversation: str,
+        at: datetime,
+        locale: str | None,
+        text: str | None = None,
+        button: str | None = None,
+    ) -> tuple[Reply, ...]:
+        event = Event(
+            conversation=conversation,
+            at=at,
+            text=text,
+            button=button,
+            locale=locale,
+            channel=self.channel,
+        )
+        return self.service.handle(event)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    transcript: Transcript
+    failures: tuple[str, ...]
+
+
+def run_transcript(
+    driver: Driver,
+    transcript: Transcript,
+    conversation: str,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> Outcome:
+    """Play every turn; a turn whose button cannot be found ends the transcript there."""
+    at = transcript.at or clock()
+    last: tuple[Reply, ...] = ()
+    failures: list[str] = []
+    for number, turn in enumerate(transcript.turns, 1):
+        at = turn.at or at
+        button = None
+        if turn.press is not None:
+            button = _button(last, turn.press)
+            if button is None:
+                labels = [b.label for reply in last for b in reply.buttons]
+                failures.append(
+                    f"turn {number}: no button labelled {turn.press!r}; the buttons were {labels}"
+                )
+                break
+        replies = driver.send(
+            conversation=conversation,
+            at=at,
+            locale=transcript.locale,
+            text=turn.user,
+            button=button,
+        )
+        said = "\n".join(reply.all_text() for reply in replies)
+        problems = turn.expect.failures(said)
+        if problems:
+            failures.append(_describe(number, turn, problems, said))
+        last = replies
+    return Outcome(transcript=transcript, failures=tuple(failures))
+
+
+def report(outcomes: list[Outcome], out: IO[str]) -> bool:
+    """Print each failure, then `N passed, N failed`; True when all passed."""
+    failed = [outcome for outcome in outcomes if outcome.failures]
+    for outcome in failed:
+        out.write(f"FAIL {outcome.transcript.name} ({outcome.transcript.path})\n")
+        for failure in outcome.failures:
+            out.write(f"{_INDENT}{failure}\n")
+    out.write(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed\n")
+    return not failed
+
+
+def _button(replies: tuple[Reply, ...], label: str) -> str | None:
+    buttons = [button for reply in replies for button in reply.buttons]
+    for wanted in (label, label.casefold()):
+        for button in reversed(buttons):
+            shown = button.label if wanted is label else button.label.casefold()
+            if shown == wanted:
+                return button.payload
+    return None
+
+
+def _describe(number: int, turn: TranscriptTurn, problems: list[str], said: str) -> str:
+    sent = f"user: {turn.user!r}" if turn.user is not None else f"press: {turn.press!r}"
+    quoted = "\n".join(f"{_INDENT}{_INDENT}| {line}" for line in said.splitlines())
+    return f"turn {number} ({sent}): " + "; ".join(problems) + f"\n{_INDENT}the bot said:\n{quoted}"

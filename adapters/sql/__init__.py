@@ -1,0 +1,1 @@
+"""Storage with SQLAlchemy: SQLite by default, PostgreSQL to scale out."""

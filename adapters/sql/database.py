@@ -1,0 +1,105 @@
+"""Opening the database: the engine, SQLite's pragmas, and schema migrations.
+
+SQLite (the default) is upgraded to the current schema on first start; other databases are
+upgraded explicitly with `mynumber-bot db upgrade`, once per deployment rather than per worker.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
+from sqlalchemy.pool import StaticPool
+
+from bot.storage import StorageUnavailable
+
+DEFAULT_URL = "sqlite:///mynumber-bot.sqlite3"
+# The newest migration in migrations/versions; a test keeps the two in step.
+SCHEMA_REVISION = "0001"
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def database_url(explicit: str | None = None) -> str:
+    """``--db``, else ``DATABASE_URL``, else an SQLite file in the working directory."""
+    return explicit or os.environ.get("DATABASE_URL") or DEFAULT_URL
+
+
+class Database:
+    """One SQLAlchemy engine, configured for this bot's storage."""
+
+    def __init__(self, url: str, *, upgrade: bool | None = None) -> None:
+        self.url = url
+        self.engine = _create_engine(url)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        if upgrade if upgrade is not None else self.is_sqlite:
+            self.upgrade()
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """A transaction; a database that cannot be reached raises StorageUnavailable."""
+        try:
+            with self.engine.begin() as connection:
+                yield connection
+        except DBAPIError as exc:
+            if isinstance(exc, OperationalError) or exc.connection_invalidated:
+                raise StorageUnavailable(f"database unavailable: {exc.orig!r}") from exc
+            raise
+
+    def revision(self) -> str | None:
+        with self.begin() as connection:
+            try:
+                with connection.begin_nested():
+                    row = connection.execute(text("SELECT version_num FROM alembic_version"))
+                    return row.scalar_one_or_none()
+            except (OperationalError, ProgrammingError):
+                return None
+
+    def upgrade(self) -> None:
+        """Bring the schema to the newest migration (Alembic is imported only when needed)."""
+        if self.revision() == SCHEMA_REVISION:
+            return
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with self.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _create_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        memory = url in ("sqlite://", "sqlite:///:memory:")
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False},
+            poolclass=StaticPool if memory else None,
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    # secure_delete: what a cancelled inquiry leaves behind is overwritten, not just unlinked.
+    # WAL with synchronous=NORMAL: a commit is durable at the next checkpoint, without an
+    # fsync per turn.
+    for pragma in (
+        "journal_mode=WAL",
+        "synchronous=NORMAL",
+        "secure_delete=ON",
+        "busy_timeout=5000",
+        "foreign_keys=ON",
+    ):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()

@@ -1,0 +1,72 @@
+"""The tables, as SQLAlchemy Core metadata. Alembic migrations (``migrations/``) create them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Dialect,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+
+metadata = MetaData()
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on every database.
+
+    SQLite has no time zones: without this it would store Japan's wall clock and hand back naive
+    values that compare wrongly with UTC ones.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        moment = value.astimezone(UTC)
+        return moment.replace(tzinfo=None) if dialect.name == "sqlite" else moment
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        moment: datetime = value
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+conversations = Table(
+    "conversations",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("state", Text, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+inquiries = Table(
+    "inquiries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("reference", String(20), nullable=False, unique=True),
+    # Conversation and the token drawn at consent: the same confirmed draft is stored once.
+    Column("draft_key", String(240), nullable=False, unique=True),
+    Column("created_at", UtcDateTime(), nullable=False, index=True),
+    Column("consent_at", UtcDateTime(), nullable=False),
+    Column("notice_version", String(64), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("locale", String(10), nullable=False),
+    Column("topic", String(40), nullable=True),
+    Column("email", String(254), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("application_id", String(23), nullable=True),
+)
