@@ -59,7 +59,7 @@ class Catalog:
             found = self._messages[FALLBACK][key]
         return found
 
-    def text(self, language: str, key: str, **params: object) -> str:
+    def text(self, language: str, key: str, /, **params: object) -> str:
         """The formatted message; literal braces are written doubled in the catalogs."""
         return self.raw(language, key).format_map(params)
 

@@ -187,7 +187,8 @@ class Dialogue:
     def after_answer(self, option: str) -> None:
         last = self.state.last_answer
         if option == "phone_language" and last:
-            self.state = replace(self.state.with_slots(phone_language=None), misses=0)
+            # Back in the main flow (an inquiry under way is left), asking for the last answer.
+            self.state = self._start_state({}).with_slots(phone_language=None)
             self.ask_slot(last, self.flow().slots["phone_language"])
         elif option == "inquiry":
             self.start_topic("inquiry", Mentions())
@@ -299,7 +300,7 @@ class Dialogue:
     ) -> None:
         self.replies.append(Reply(text=text, buttons=buttons, phones=phones))
 
-    def text(self, key: str, **params: object) -> str:
+    def text(self, key: str, /, **params: object) -> str:
         return self.render.text(self.language, key, **params)
 
     def prompt(self, key: str) -> str:

@@ -30,7 +30,7 @@ class Renderer:
         self.hours = hours
         self.facts = page_facts(knowledge)
 
-    def text(self, language: str, key: str, **params: object) -> str:
+    def text(self, language: str, key: str, /, **params: object) -> str:
         return self.catalog.text(language, key, **self.facts, **params)
 
     def when(self, moment: datetime, at: datetime, language: str) -> str:

@@ -1,0 +1,130 @@
+"""Engine behaviour that transcripts cannot see: state, storage, clock, and never going silent."""
+
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.state import ConversationState
+from bot.storage import MemoryStore
+from tests.bot.helpers import event, make_engine, make_service, said
+
+ENGINE = make_engine()
+PAYLOADS = [
+    f"{choice.id}:{option.id}"
+    for choice in ENGINE.flows.choices.values()
+    for option in choice.options
+]
+
+
+def test_the_clock_is_the_events():
+    service = make_service()
+    night = said(service.handle(event("card question in English", at="2026-11-25T02:00")))
+    day = said(service.handle(event("card question in English", at="2026-11-25T10:00")))
+    assert "Closed now, opens 08:30" in night
+    assert "Open now, until 20:00" in day
+
+
+def test_state_survives_a_restart_mid_conversation():
+    store = MemoryStore()
+    make_service(store).handle(event("Individual Number Card questions"))
+    assert json.loads(store.load("t:1"))["awaiting"] == "phone_language"
+    # A new engine and service over the same store: the question is still open.
+    replies = make_service(store).handle(event("Thai"))
+    text = said(replies)
+    assert "0120-0178-27" in text and "Open now, until 18:00" in text
+
+
+def test_a_stored_state_that_no_longer_fits_falls_back_to_the_menu():
+    store = MemoryStore()
+    ghost = ConversationState(flow="main", step="removed_step", awaiting="topic")
+    store.save("t:1", ghost.to_json())
+    store.save("t:2", '{"version": 99, "flow": "main"}')
+    store.save("t:3", "not json at all")
+    for conversation in ("t:1", "t:2", "t:3"):
+        text = said(make_service(store).handle(event("hello", conversation=conversation)))
+        assert "What is your question about?" in text
+        state = ConversationState.from_json(store.load(conversation))
+        assert state.step == "topic"
+
+
+def test_forget_erases_the_conversation():
+    store = MemoryStore()
+    service = make_service(store)
+    service.handle(event("card question"))
+    assert store.load("t:1") is not None
+    text = said(service.handle(event("/forget")))
+    assert store.load("t:1") is None
+    assert "erased" in text
+
+
+def test_numbers_pick_from_the_buttons_last_shown():
+    service = make_service()
+    menu = service.handle(event("hello"))
+    labels = [button.label for reply in menu for button in reply.buttons]
+    second = labels[1]
+    assert "smartphone" in second
+    assert "0120-0178-27" in said(service.handle(event("２")))
+
+
+def test_client_locale_and_script_choose_the_language():
+    assert "受付" in said(make_service().handle(event("スマホをなくしました")))
+    assert "受付" in said(make_service().handle(event("lost phone", locale="ja-JP")))
+    english = said(make_service().handle(event("lost phone", locale="en_US")))
+    assert "Open now" in english and "受付" not in english
+
+
+def test_state_round_trips_through_json():
+    state = ConversationState(
+        flow="main",
+        step="topic",
+        awaiting="topic",
+        slots={"phone_language": "th"},
+        misses=1,
+        locale="ja",
+        buttons=("topic:card",),
+        last_answer="answer_card",
+    )
+    assert ConversationState.from_json(state.to_json()) == state
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=300).map(lambda text: ("text", text)),
+            st.sampled_from(PAYLOADS).map(lambda payload: ("button", payload)),
+            st.sampled_from(
+                [
+                    "help",
+                    "menu",
+                    "cancel",
+                    "/start",
+                    "yes",
+                    "send",
+                    "1",
+                    "13",
+                    "foo@example.com",
+                    "I lost my phone",
+                    "Thai",
+                    "a" * 10_000,
+                ]
+            ).map(lambda text: ("text", text)),
+            st.text(max_size=30).map(lambda junk: ("button", junk)),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_never_silent_never_crashes(actions):
+    service = make_service()
+    for kind, value in actions:
+        replies = service.handle(
+            event(value, at="2026-11-28T18:00")
+            if kind == "text"
+            else event(None, button=value, at="2026-11-28T18:00")
+        )
+        assert replies, f"no reply to {kind} {value!r}"
+        assert all(reply.text.strip() for reply in replies)
+        for reply in replies:
+            assert all(len(button.payload.encode()) < 64 for button in reply.buttons)
