@@ -14,11 +14,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.catalog import placeholders
-from bot.inquiry import INQUIRY_SLOTS, PROMPT_PARAMS, VALIDATORS, InquiryDraft
+from bot.inquiry import INQUIRY_SLOTS, PROMPT_PARAMS, VALIDATORS, InquiryDraft, InquirySink
 from bot.messages import Button, Event, PhoneCard, Reply
 from bot.normalize import digits_only
 from bot.render import payload
 from bot.state import ConversationState
+from bot.storage import StorageUnavailable
 from bot.understanding import Mentions
 from flows.model import (
     ActionStep,
@@ -43,8 +44,15 @@ class Dialogue:
     """Mutable for the length of one turn; the engine keeps only its replies and final state."""
 
     def __init__(
-        self, engine: Engine, event: Event, state: ConversationState | None, language: str
+        self,
+        engine: Engine,
+        event: Event,
+        state: ConversationState | None,
+        language: str,
+        *,
+        storage_available: bool = True,
     ) -> None:
+        self.storage_available = storage_available
         self.engine = engine
         self.flows = engine.flows
         self.render = engine.renderer
@@ -233,6 +241,11 @@ class Dialogue:
                 self.say(self.prompt(step.prompt))
             case ActionStep():
                 reference = self.act(step.action)
+                if reference is None:  # the store is down: nothing kept, ask to send again
+                    self.state = self.state.with_slots(send_cancel=None)
+                    self.say(self.text("inquiry.unavailable_retry"))
+                    self.reprompt()
+                    return None
                 if step.next is not None:
                     return step.next
                 self.state = self._after_flow()
@@ -240,6 +253,9 @@ class Dialogue:
                     self.text(step.message or "", reference=reference),
                     self.followup_buttons(step.followups),
                 )
+            case HandoverStep() if not self.storage_available:
+                self.state = self._after_flow()
+                self.say(self.text("inquiry.unavailable"), self.followup_buttons(("menu",)))
             case HandoverStep():
                 kept = {k: v for k, v in slots.items() if k not in INQUIRY_SLOTS}
                 self.state = replace(self.state, flow=step.flow, slots=kept)
@@ -258,8 +274,9 @@ class Dialogue:
 
     # -- the inquiry's effects -----------------------------------------------------------------
 
-    def act(self, action: str) -> str:
-        """Run a flow's named effect; the inquiry's reference for `submit_inquiry`."""
+    def act(self, action: str) -> str | None:
+        """Run a flow's named effect: the inquiry's reference for `submit_inquiry` (None when
+        the store is down), else an empty string."""
         if action == "record_consent":
             notice = self.text("inquiry.privacy_notice")
             self.state = self.state.with_slots(
@@ -272,11 +289,18 @@ class Dialogue:
         # discard_inquiry: ending the flow drops every inquiry slot; nothing else was kept.
         return ""
 
-    def submit(self) -> str:
+    def submit(self) -> str | None:
+        """Hand the confirmed inquiry to the store; None (and the user told) when it is down."""
         sink = self.engine.inquiries
         if sink is None:
             raise RuntimeError("no inquiry store is configured")
         slots = self.state.slots
+        try:
+            return self._submit(sink, slots)
+        except StorageUnavailable:
+            return None
+
+    def _submit(self, sink: InquirySink, slots: dict[str, str]) -> str:
         return sink.submit(
             InquiryDraft(
                 key=f"{self.event.conversation}:{slots['inquiry_key']}",

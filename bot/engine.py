@@ -56,11 +56,17 @@ class Engine:
         self.inquiries = inquiries
         self.new_token = new_token
 
-    def respond(self, event: Event, stored: ConversationState | None) -> Turn:
-        """Answer one event; never returns without at least one reply."""
+    def respond(
+        self, event: Event, stored: ConversationState | None, *, storage_available: bool = True
+    ) -> Turn:
+        """Answer one event; never returns without at least one reply.
+
+        ``storage_available`` False: the store could not be read, so no flow that must keep
+        what the user types (the written inquiry) is started.
+        """
         state = stored if stored is not None and self._fits(stored) else None
         language = self.language_for(event, state)
-        dialogue = Dialogue(self, event, state, language)
+        dialogue = Dialogue(self, event, state, language, storage_available=storage_available)
         dialogue.run()
         return Turn(replies=tuple(dialogue.replies), state=dialogue.result_state())
 
