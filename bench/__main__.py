@@ -1,5 +1,9 @@
 """Runs every benchmark in turn."""
 
-from bench import hours_bench
+from bench import engine_bench, hours_bench, startup_bench
 
 hours_bench.main()
+print()
+engine_bench.main()
+print()
+startup_bench.main()

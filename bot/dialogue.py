@@ -14,12 +14,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.catalog import placeholders
-from bot.inquiry import INQUIRY_SLOTS, PROMPT_PARAMS, VALIDATORS, InquiryDraft, InquirySink
+from bot.inquiry import INQUIRY_SLOTS, PROMPT_PARAMS, VALIDATORS, InquiryDraft
 from bot.messages import Button, Event, PhoneCard, Reply
 from bot.normalize import digits_only
 from bot.render import payload
 from bot.state import ConversationState
-from bot.storage import StorageUnavailable
 from bot.understanding import Mentions
 from flows.model import (
     ActionStep,
@@ -61,6 +60,7 @@ class Dialogue:
         self.fresh = state is None
         self.state = replace(state or self._start_state({}), locale=language)
         self.replies: list[Reply] = []
+        self.inquiries: list[InquiryDraft] = []
         self.erase = False
 
     def run(self) -> None:
@@ -283,6 +283,7 @@ class Dialogue:
                 consent_at=self.event.at.isoformat(),
                 notice_version=hashlib.sha256(notice.encode("utf-8")).hexdigest()[:16],
                 inquiry_key=self.engine.new_token(),
+                reference=self.engine.new_reference(),
             )
         elif action == "submit_inquiry":
             return self.submit()
@@ -290,32 +291,27 @@ class Dialogue:
         return ""
 
     def submit(self) -> str | None:
-        """Hand the confirmed inquiry to the store; None (and the user told) when it is down."""
-        sink = self.engine.inquiries
-        if sink is None:
-            raise RuntimeError("no inquiry store is configured")
-        slots = self.state.slots
-        try:
-            return self._submit(sink, slots)
-        except StorageUnavailable:
+        """The confirmed inquiry, for the service to store with this turn's state; its
+        reference, or None when nothing can be stored now."""
+        if not self.storage_available:
             return None
-
-    def _submit(self, sink: InquirySink, slots: dict[str, str]) -> str:
-        return sink.submit(
-            InquiryDraft(
-                key=f"{self.event.conversation}:{slots['inquiry_key']}",
-                conversation=self.event.conversation,
-                channel=self.event.channel,
-                locale=self.language,
-                topic=slots.get("previous_topic"),
-                email=slots["email"],
-                text=slots["text"],
-                application_id=slots.get("application_id") or None,
-                consent_at=datetime.fromisoformat(slots["consent_at"]),
-                notice_version=slots["notice_version"],
-                created_at=self.event.at,
-            )
+        slots = self.state.slots
+        draft = InquiryDraft(
+            key=f"{self.event.conversation}:{slots['inquiry_key']}",
+            reference=slots["reference"],
+            conversation=self.event.conversation,
+            channel=self.event.channel,
+            locale=self.language,
+            topic=slots.get("previous_topic"),
+            email=slots["email"],
+            text=slots["text"],
+            application_id=slots.get("application_id") or None,
+            consent_at=datetime.fromisoformat(slots["consent_at"]),
+            notice_version=slots["notice_version"],
+            created_at=self.event.at,
         )
+        self.inquiries.append(draft)
+        return draft.reference
 
     # -- saying things -------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bot.catalog import Catalog
 from bot.dialogue import Dialogue
-from bot.inquiry import InquirySink
+from bot.inquiry import InquiryDraft, new_reference
 from bot.messages import Event, Reply
 from bot.render import Renderer
 from bot.state import ConversationState
@@ -30,6 +30,7 @@ class Turn:
 
     replies: tuple[Reply, ...]
     state: ConversationState | None
+    inquiries: tuple[InquiryDraft, ...] = ()
 
 
 class Engine:
@@ -42,8 +43,8 @@ class Engine:
         knowledge: Knowledge,
         catalog: Catalog,
         hours: HoursEngine | None = None,
-        inquiries: InquirySink | None = None,
         new_token: Callable[[], str] = lambda: secrets.token_hex(8),
+        new_reference: Callable[[], str] = new_reference,
     ) -> None:
         self.flows = flows
         self.catalog = catalog
@@ -53,22 +54,26 @@ class Engine:
             hours=hours or HoursEngine(time_zone=knowledge.time_zone),
         )
         self.understanding = Understanding(flows, catalog)
-        self.inquiries = inquiries
         self.new_token = new_token
+        self.new_reference = new_reference
 
     def respond(
         self, event: Event, stored: ConversationState | None, *, storage_available: bool = True
     ) -> Turn:
         """Answer one event; never returns without at least one reply.
 
-        ``storage_available`` False: the store could not be read, so no flow that must keep
-        what the user types (the written inquiry) is started.
+        ``storage_available`` False: nothing this turn decides can be kept, so no flow that
+        must keep what the user types (the written inquiry) starts, and none is sent.
         """
         state = stored if stored is not None and self._fits(stored) else None
         language = self.language_for(event, state)
         dialogue = Dialogue(self, event, state, language, storage_available=storage_available)
         dialogue.run()
-        return Turn(replies=tuple(dialogue.replies), state=dialogue.result_state())
+        return Turn(
+            replies=tuple(dialogue.replies),
+            state=dialogue.result_state(),
+            inquiries=tuple(dialogue.inquiries),
+        )
 
     def language_for(self, event: Event, state: ConversationState | None) -> str:
         """The language the bot writes in: the client's locale, else the one already in use,

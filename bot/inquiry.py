@@ -7,10 +7,10 @@ what is wrong; they never keep what they refuse.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -32,12 +32,15 @@ INQUIRY_SLOTS = (
     "consent_at",
     "notice_version",
     "inquiry_key",
+    "reference",
     "application_id",
     "email",
     "email_again",
     "text",
     "send_cancel",
 )
+# Crockford's base32 (no I, L, O, U): a reference survives being read over the phone.
+_REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +53,19 @@ class Checked:
     masked: int = 0
 
 
+def new_reference() -> str:
+    """`MN-` and ten random base32 characters (50 bits): unique in practice, not guessable."""
+    chars = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(10))
+    return f"MN-{chars[:5]}-{chars[5:]}"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class InquiryDraft:
-    """An inquiry the user agreed to and confirmed; ``key`` makes submitting it idempotent."""
+    """An inquiry the user agreed to and confirmed. Drawn at consent, ``key`` and ``reference``
+    stay the same however often it is sent, so storing it twice keeps one."""
 
     key: str
+    reference: str
     conversation: str
     channel: str
     locale: str
@@ -65,14 +76,6 @@ class InquiryDraft:
     consent_at: datetime
     notice_version: str
     created_at: datetime
-
-
-class InquirySink(Protocol):
-    """Stores confirmed inquiries. Submitting the same ``key`` twice stores one inquiry."""
-
-    def submit(self, draft: InquiryDraft) -> str:
-        """Store the draft (once) and return its reference."""
-        ...
 
 
 def check_email(text: str, slots: Mapping[str, str]) -> Checked:

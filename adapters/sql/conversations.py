@@ -1,14 +1,17 @@
-"""Conversation states in the database, one row per conversation."""
+"""Conversation states and confirmed inquiries, written in one transaction per turn."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.sql.database import Database
-from adapters.sql.schema import conversations
+from adapters.sql.schema import conversations, inquiries
+from bot.inquiry import InquiryDraft
 
 
 class SqlConversationStore:
@@ -17,29 +20,58 @@ class SqlConversationStore:
     def __init__(self, database: Database) -> None:
         self.database = database
 
-    def load(self, conversation: str) -> str | None:
+    @contextmanager
+    def transaction(self, conversation: str) -> Iterator[SqlTransaction]:
         with self.database.begin() as connection:
-            return connection.execute(
-                select(conversations.c.state).where(conversations.c.key == conversation)
-            ).scalar_one_or_none()
-
-    def save(self, conversation: str, state: str) -> None:
-        with self.database.begin() as connection:
-            upsert_state(connection, conversation, state)
-
-    def delete(self, conversation: str) -> None:
-        with self.database.begin() as connection:
-            connection.execute(delete(conversations).where(conversations.c.key == conversation))
+            yield SqlTransaction(connection, conversation)
 
 
-def upsert_state(connection: Connection, conversation: str, state: str) -> None:
-    """Insert or replace a conversation's state within the caller's transaction."""
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    values = {"key": conversation, "state": state, "updated_at": datetime.now(UTC)}
-    statement = dialect.insert(conversations).values(**values)
-    connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=[conversations.c.key],
-            set_={"state": statement.excluded.state, "updated_at": statement.excluded.updated_at},
+class SqlTransaction:
+    """One turn of one conversation, on one connection."""
+
+    def __init__(self, connection: Connection, conversation: str) -> None:
+        self.connection = connection
+        self.conversation = conversation
+        self.dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+
+    def load(self) -> str | None:
+        return self.connection.execute(
+            select(conversations.c.state).where(conversations.c.key == self.conversation)
+        ).scalar_one_or_none()
+
+    def save(self, state: str) -> None:
+        values = {"key": self.conversation, "state": state, "updated_at": datetime.now(UTC)}
+        statement = self.dialect.insert(conversations).values(**values)
+        self.connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=[conversations.c.key],
+                set_={
+                    "state": statement.excluded.state,
+                    "updated_at": statement.excluded.updated_at,
+                },
+            )
         )
-    )
+
+    def delete(self) -> None:
+        self.connection.execute(
+            delete(conversations).where(conversations.c.key == self.conversation)
+        )
+
+    def add_inquiry(self, draft: InquiryDraft) -> bool:
+        statement = self.dialect.insert(inquiries).values(
+            reference=draft.reference,
+            draft_key=draft.key,
+            created_at=draft.created_at,
+            consent_at=draft.consent_at,
+            notice_version=draft.notice_version,
+            channel=draft.channel,
+            locale=draft.locale,
+            topic=draft.topic,
+            email=draft.email,
+            text=draft.text,
+            application_id=draft.application_id,
+        )
+        result = self.connection.execute(
+            statement.on_conflict_do_nothing(index_elements=[inquiries.c.draft_key])
+        )
+        return result.rowcount == 1

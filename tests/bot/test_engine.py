@@ -5,11 +5,12 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from adapters.bootstrap import build_engine
 from bot.state import ConversationState
 from bot.storage import MemoryStore
-from tests.bot.helpers import event, make_engine, make_service, said
+from tests.bot.helpers import event, make_service, said
 
-ENGINE = make_engine()
+ENGINE = build_engine()
 PAYLOADS = [
     f"{choice.id}:{option.id}"
     for choice in ENGINE.flows.choices.values()
@@ -28,7 +29,7 @@ def test_the_clock_is_the_events():
 def test_state_survives_a_restart_mid_conversation():
     store = MemoryStore()
     make_service(store).handle(event("Individual Number Card questions"))
-    assert json.loads(store.load("t:1"))["awaiting"] == "phone_language"
+    assert json.loads(store.states["t:1"])["awaiting"] == "phone_language"
     # A new engine and service over the same store: the question is still open.
     replies = make_service(store).handle(event("Thai"))
     text = said(replies)
@@ -38,13 +39,13 @@ def test_state_survives_a_restart_mid_conversation():
 def test_a_stored_state_that_no_longer_fits_falls_back_to_the_menu():
     store = MemoryStore()
     ghost = ConversationState(flow="main", step="removed_step", awaiting="topic")
-    store.save("t:1", ghost.to_json())
-    store.save("t:2", '{"version": 99, "flow": "main"}')
-    store.save("t:3", "not json at all")
+    store.states["t:1"] = ghost.to_json()
+    store.states["t:2"] = '{"version": 99, "flow": "main"}'
+    store.states["t:3"] = "not json at all"
     for conversation in ("t:1", "t:2", "t:3"):
         text = said(make_service(store).handle(event("hello", conversation=conversation)))
         assert "What is your question about?" in text
-        state = ConversationState.from_json(store.load(conversation))
+        state = ConversationState.from_json(store.states[conversation])
         assert state.step == "topic"
 
 
@@ -52,9 +53,9 @@ def test_forget_erases_the_conversation():
     store = MemoryStore()
     service = make_service(store)
     service.handle(event("card question"))
-    assert store.load("t:1") is not None
+    assert "t:1" in store.states
     text = said(service.handle(event("/forget")))
-    assert store.load("t:1") is None
+    assert "t:1" not in store.states
     assert "erased" in text
 
 

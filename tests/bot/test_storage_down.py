@@ -1,36 +1,27 @@
 """A database that is down: numbers and hours still answered, the inquiry refused cleanly."""
 
+from contextlib import contextmanager
+
 from bot.storage import MemoryStore, StorageUnavailable
-from tests.bot.helpers import ListSink, event, make_service, said
+from tests.bot.helpers import event, make_service, said
 
 
 class DownStore(MemoryStore):
-    """A conversation store whose database cannot be reached while ``down`` is set."""
+    """A store that cannot be reached while ``down`` is set: on entry, or only at commit."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, at_commit: bool = False) -> None:
         super().__init__()
         self.down = True
+        self.at_commit = at_commit
 
-    def load(self, conversation):
-        if self.down:
+    @contextmanager
+    def transaction(self, conversation):
+        if self.down and not self.at_commit:
             raise StorageUnavailable("down")
-        return super().load(conversation)
-
-    def save(self, conversation, state):
-        if self.down:
-            raise StorageUnavailable("down")
-        super().save(conversation, state)
-
-
-class FlakySink(ListSink):
-    def __init__(self) -> None:
-        super().__init__()
-        self.down = False
-
-    def submit(self, draft):
-        if self.down:
-            raise StorageUnavailable("down")
-        return super().submit(draft)
+        with super().transaction(conversation) as transaction:
+            yield transaction
+            if self.down:
+                raise StorageUnavailable("down at commit")
 
 
 def test_numbers_and_hours_need_no_database():
@@ -44,13 +35,14 @@ def test_the_inquiry_is_not_started_while_the_database_is_down():
     text = said(make_service(store).handle(event("write an inquiry")))
     assert "unavailable for a moment" in text
     assert "Do you agree" not in text
-    store.down = False
-    assert store.load("t:1") is None  # nothing was half-stored
+    assert not store.states  # nothing was half-stored
 
 
 def test_a_send_that_fails_keeps_nothing_and_can_be_repeated():
-    sink = FlakySink()
-    service = make_service(MemoryStore(), sink)
+    store = DownStore(at_commit=True)
+    store.down = False
+    announced = []
+    service = make_service(store, on_inquiry=[announced.append])
     for text in (
         "write an inquiry",
         "I agree",
@@ -59,11 +51,29 @@ def test_a_send_that_fails_keeps_nothing_and_can_be_repeated():
         "Where is my card? I applied in May.",
     ):
         service.handle(event(text))
-    sink.down = True
+    store.down = True
     failed = said(service.handle(event("send")))
-    assert "could not be sent" in failed and not sink.drafts
+    assert "could not be sent" in failed
     assert "Send it?" in failed  # the confirmation is asked again
-    sink.down = False
+    assert not store.inquiries and not announced
+    store.down = False
     sent = said(service.handle(event("send")))
-    assert "Your reference is REF-1" in sent
-    assert len(sink.drafts) == 1
+    (draft,) = store.inquiries.values()
+    assert f"Your reference is {draft.reference}" in sent
+    assert announced == [draft]
+
+
+def test_a_failing_listener_does_not_fail_the_turn():
+    def broken(draft):
+        raise RuntimeError("staff channel down")
+
+    service = make_service(on_inquiry=[broken])
+    for text in (
+        "write an inquiry",
+        "yes",
+        "b@example.com",
+        "b@example.com",
+        "Please tell me about renewal of my card.",
+    ):
+        service.handle(event(text))
+    assert "Your reference is MN-" in said(service.handle(event("send")))
