@@ -12,6 +12,9 @@ from typing import Any, TypeVar
 import yaml
 
 T = TypeVar("T")
+# libyaml's loader where PyYAML was built with it (its wheels are): start-up reads every data
+# file, and the pure-Python parser spends ten times as long on them.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class DataError(ValueError):
@@ -37,7 +40,7 @@ class Node:
     @classmethod
     def load(cls, path: Path) -> Node:
         try:
-            value = yaml.safe_load(path.read_text(encoding="utf-8"))
+            value = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
         except OSError as exc:
             raise DataError(path.name, "", f"cannot be read ({exc.strerror})") from exc
         except yaml.YAMLError as exc:
