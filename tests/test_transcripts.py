@@ -1,0 +1,123 @@
+"""The transcript fixtures in tests/transcripts, replayed against the real bot.
+
+Every fixture runs through the console channel (``ServiceDriver``) into a ``BotService`` built by
+``build_app`` on an SQLite file, as ``mynumber-bot replay`` does; the command itself is run too,
+once over the whole folder and once over a fixture that must fail.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adapters.bootstrap import App, build_app
+from adapters.replay import ServiceDriver, run_transcript
+from adapters.sql.inquiries import SqlInquiryStore
+from bot.messages import Reply
+from bot.mynumber import mask_individual_numbers
+from bot.transcripts import find_transcripts, load_transcript
+
+REPO = Path(__file__).resolve().parents[1]
+TRANSCRIPTS = Path(__file__).resolve().parent / "transcripts"
+FILES = find_transcripts([TRANSCRIPTS])
+REFERENCE = re.compile(r"MN-[0-9A-Z]{5}-[0-9A-Z]{5}")
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    """One app (and database file) for the module: building it is the slow part."""
+    folder = tmp_path_factory.mktemp("transcripts")
+    built = build_app(f"sqlite:///{folder}/bot.sqlite3")
+    try:
+        yield built
+    finally:
+        built.database.dispose()
+
+
+def test_there_are_transcripts() -> None:
+    assert len(FILES) >= 45, f"only {len(FILES)} transcripts in {TRANSCRIPTS}"
+
+
+@pytest.mark.parametrize("path", FILES, ids=[path.stem for path in FILES])
+def test_transcript(app: App, path: Path) -> None:
+    transcript = load_transcript(path)
+    # A conversation of its own per fixture, so that no state leaks from one into another.
+    outcome = run_transcript(ServiceDriver(app.service), transcript, f"pytest:{path.stem}")
+    assert not outcome.failures, f"{transcript.name} ({path.name}):\n" + "\n".join(outcome.failures)
+
+
+class _RecordingDriver:
+    """The console driver, remembering everything the bot said."""
+
+    def __init__(self, inner: ServiceDriver) -> None:
+        self.inner = inner
+        self.said: dict[str, list[str]] = defaultdict(list)
+
+    def send(self, *, conversation: str, **turn: Any) -> tuple[Reply, ...]:
+        replies = self.inner.send(conversation=conversation, **turn)
+        self.said[conversation] += [reply.all_text() for reply in replies]
+        return replies
+
+
+def test_only_sent_inquiries_are_stored_and_without_individual_numbers(app: App) -> None:
+    """Declined and cancelled inquiries leave nothing (rule 5); no Individual Number is kept (6)."""
+    inquiries = SqlInquiryStore(app.database)
+    before = {record.reference for record in inquiries.export()}
+    driver = _RecordingDriver(ServiceDriver(app.service))
+    for path in FILES:
+        run_transcript(driver, load_transcript(path), f"store:{path.stem}")
+    stored = [record for record in inquiries.export() if record.reference not in before]
+    sent = {ref for said in driver.said.values() for ref in REFERENCE.findall("\n".join(said))}
+    assert sent, "no transcript sends an inquiry"
+    assert {record.reference for record in stored} == sent
+    for record in stored:
+        assert mask_individual_numbers(record.text)[1] == 0, record.text
+        assert record.consent_at is not None
+
+
+def _replay(*paths: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "adapters.cli", "replay", *map(str, paths)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_replay_command_passes_every_fixture() -> None:
+    result = _replay(TRANSCRIPTS)
+    lines = result.stdout.strip().splitlines()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert lines, result.stderr
+    assert lines[-1] == f"{len(FILES)} passed, 0 failed", result.stdout + result.stderr
+
+
+def test_replay_command_reports_a_wrong_fixture(tmp_path: Path) -> None:
+    fixture = tmp_path / "wrong.yaml"
+    fixture.write_text(
+        "name: A deliberately wrong expectation\n"
+        'at: "2026-11-25T02:00:00+09:00"\n'
+        "locale: en\n"
+        "turns:\n"
+        '  - user: "I lost my phone"\n'
+        "    expect:\n"
+        '      contains: ["0120-0178-26"]\n',
+        encoding="utf-8",
+    )
+    result = _replay(fixture)
+    out = result.stdout
+    assert result.returncode == 1, out + result.stderr
+    assert out.strip().splitlines()[-1] == "0 passed, 1 failed", out
+    assert "A deliberately wrong expectation" in out
+    assert "turn 1 (user: 'I lost my phone')" in out  # the turn
+    assert "expected to contain '0120-0178-26'" in out  # what was expected
+    assert "0120-0178-27" in out  # what the bot said
