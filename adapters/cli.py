@@ -203,9 +203,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from knowledge.yamlnode import DataError
+
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
-    return handler(args)
+    try:
+        return handler(args)
+    except DataError as exc:
+        # Broken data or a bad fixture: say which file and key, not a traceback.
+        print(f"mynumber-bot: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from bot.catalog import placeholders
 from bot.inquiry import INQUIRY_SLOTS, PROMPT_PARAMS, VALIDATORS, InquiryDraft
+from bot.language import written_language
 from bot.messages import Button, Event, PhoneCard, Reply
 from bot.normalize import digits_only
 from bot.render import payload
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 
 _MAX_HOPS = 32  # steps entered in one turn; flows are validated, this only stops a data cycle
 _MISSES_BEFORE_MENU = 2
-_KEPT_SLOTS = ("phone_language", "previous_topic")  # what outlives a topic
+_KEPT_SLOTS = ("phone_language", "previous_topic", "written_language")  # outlive a topic
 
 
 class Dialogue:
@@ -80,6 +81,9 @@ class Dialogue:
     # -- reading the user ----------------------------------------------------------------------
 
     def on_text(self, text: str) -> None:
+        written = written_language(text, default_han="ja" if self.language == "ja" else "zh")
+        if written is not None:
+            self.state = self.state.with_slots(written_language=written)
         understanding = self.engine.understanding
         command = understanding.command(text)
         step = self.current_step()
@@ -87,7 +91,11 @@ class Dialogue:
         if command is not None:
             self.on_command(command)
         elif isinstance(step, InputStep):
-            self.on_input(step, text)
+            # Rule 1 holds here too; what was typed is still read as the answer asked for.
+            urgent = understanding.mentions(text).urgent_topic()
+            if urgent is not None:
+                self.interject(urgent)
+            self.on_input(step, text, quiet=urgent is not None)
         elif number is not None and 1 <= int(number) <= len(self.state.buttons):
             self.on_button(self.state.buttons[int(number) - 1])
         else:
@@ -146,10 +154,12 @@ class Dialogue:
         else:
             self.show_menu()
 
-    def on_input(self, step: InputStep, text: str) -> None:
+    def on_input(self, step: InputStep, text: str, *, quiet: bool = False) -> None:
+        """Validate and keep the input; ``quiet``: a refused one was not meant as input."""
         checked = VALIDATORS[step.validate](text, self.state.slots)
         if checked.value is None:
-            self.say(self.text(checked.error or "error.unclear", **(checked.params or {})))
+            if not quiet:
+                self.say(self.text(checked.error or "error.unclear", **(checked.params or {})))
             self.say(self.prompt(step.prompt))
             return
         if checked.masked:
@@ -262,6 +272,18 @@ class Dialogue:
                 return self.flow().start
         return None
 
+    def interject(self, topic: str) -> None:
+        """The urgent answer for ``topic``, said without leaving the current step."""
+        main = self.flows.flows[self.flows.main]
+        start = main.steps[main.start]
+        target = start.next.get(topic) if isinstance(start, AskStep) else None
+        step = main.steps.get(target or "")
+        if isinstance(step, AnswerStep):
+            text, cards = self.render.answer(
+                step, self.event.at, self.language, self.state.slots.get("phone_language")
+            )
+            self.say(f"{self.text('answer.urgent_aside')}\n\n{text}", phones=cards)
+
     def answer(self, step: AnswerStep) -> None:
         text, cards = self.render.answer(
             step, self.event.at, self.language, self.state.slots.get("phone_language")
@@ -343,7 +365,9 @@ class Dialogue:
 
     def ask_slot(self, step_id: str, spec: SlotSpec) -> None:
         self.wait(step_id, spec.name)
-        first = self.language if spec.choices == "phone_language" else None
+        first = None
+        if spec.choices == "phone_language":
+            first = self.state.slots.get("written_language", self.language)
         choices = self.flows.choices[spec.choices]
         self.say(self.text(spec.prompt), self.render.buttons(choices, self.language, first))
 

@@ -72,10 +72,14 @@ class Renderer:
             statuses.append(self._status_line(report.status, report.smartphone, at, language, need))
         else:
             for group in report.groups:
+                # Each group's own smartphone hours: the night window is the same for all, but
+                # the day windows that join it differ (8:30 for some, 9:00 for others).
                 smartphone = (
-                    self.hours.status(line, at, language=group.languages[0], need=need)
-                    if need is Need.SMARTPHONE_SUSPENSION
-                    else report.smartphone
+                    self.hours.status(
+                        line, at, language=group.languages[0], need=Need.SMARTPHONE_SUSPENSION
+                    )
+                    if line.has_smartphone_only_window
+                    else None
                 )
                 statuses.append(
                     self._status_line(group.status, smartphone, at, language, need, group.languages)
@@ -99,7 +103,12 @@ class Renderer:
         status = smartphone if need is Need.SMARTPHONE_SUSPENSION and smartphone else regular
         text = self.status(status, at, language)
         if need is Need.REGULAR and regular.open is False and smartphone and smartphone.open:
-            text += " " + self.text(language, "status.smartphone_only_now")
+            # Only a lost smartphone is taken now: until regular calls open, or until the night
+            # window ends, whichever comes first (8:30 before a 9:00 opening).
+            ends = [moment for moment in (regular.opens_at, smartphone.closes_at) if moment]
+            if ends:
+                until = self.when(min(ends), at, language)
+                text += " " + self.text(language, "status.smartphone_only_now", when=until)
         if languages:
             names = ", ".join(self.text(language, f"lang.{code}") for code in languages)
             text = self.text(language, "status.for_languages", status=text, languages=names)
@@ -114,20 +123,30 @@ class Renderer:
     def answer(
         self, step: AnswerStep, at: datetime, language: str, phone_language: str | None
     ) -> tuple[str, tuple[PhoneCard, ...]]:
-        """The answer's text and its phone cards."""
-        line_ids = step.lines
+        """The answer's text and its phone cards.
+
+        A caller who will speak Japanese gets the Japanese numbers; one whose phone language is
+        not known yet gets the foreign-language numbers with every language group's status,
+        after the Japanese ones when the conversation itself is in Japanese.
+        """
         paragraphs = [self.text(language, step.message)]
-        if phone_language == "ja" or (phone_language is None and language == "ja"):
-            japanese = step.japanese_lines
-            if phone_language == "ja" and step.japanese_notice:
+        if phone_language == "ja":
+            line_ids = step.japanese_lines
+            if step.japanese_notice:
                 paragraphs.append(self.text(language, step.japanese_notice))
-            line_ids = japanese if phone_language == "ja" else (*japanese, *step.lines)
+        elif phone_language is None and language == "ja":
+            line_ids = (*step.japanese_lines, *step.lines)
+        else:
+            line_ids = step.lines
+        shown = tuple(dict.fromkeys(line_ids))
         cards = tuple(
             self.phone_card(self.knowledge.line(line_id), at, language, phone_language, step.need)
-            for line_id in dict.fromkeys(line_ids)
+            for line_id in shown
         )
         paragraphs += [self.card_text(card, language) for card in cards]
-        paragraphs += [self.text(language, notice) for notice in step.notices]
+        notices = [*step.notices]
+        notices += [key for line_id in shown for key in step.line_notices.get(line_id, ())]
+        paragraphs += [self.text(language, notice) for notice in notices]
         if cards:
             paragraphs.append(self.text(language, "notice.wrong_number"))
             paragraphs.append(self.text(language, "phone.japan_time"))

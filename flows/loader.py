@@ -68,7 +68,7 @@ def load_flows(directory: Path = FLOWS_DIR, *, line_ids: frozenset[str] | None =
 def default_flows() -> FlowSet:
     from knowledge.loader import default_knowledge
 
-    return load_flows(line_ids=frozenset(line.id for line in default_knowledge().lines))
+    return load_flows(line_ids=default_knowledge().line_ids())
 
 
 def _choices(doc: Node) -> dict[str, ChoiceSet]:
@@ -139,6 +139,8 @@ def _step(
         for key in ("lines", "japanese_lines"):
             for item in node.optional_items(key):
                 _check_line(item, line_ids)
+        for line_id, keys in node.optional_entries("line_notices"):
+            _check_line(Node(keys.file, keys.key, line_id), line_ids)
         return AnswerStep(
             id=step_id,
             message=node["answer"].text(),
@@ -147,6 +149,9 @@ def _step(
             japanese_notice=node.optional_text("japanese_notice"),
             need=_need(node.get("need")),
             notices=node.optional_texts("notices"),
+            line_notices={
+                line_id: keys.texts() for line_id, keys in node.optional_entries("line_notices")
+            },
             requires=node.optional_texts("requires"),
             followups=node.optional_texts("followups"),
         )

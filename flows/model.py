@@ -68,6 +68,9 @@ class AnswerStep:
     japanese_notice: str | None = None
     need: Need = Need.REGULAR
     notices: tuple[str, ...] = ()
+    line_notices: dict[str, tuple[str, ...]] = field(
+        default_factory=dict, hash=False, compare=False
+    )
     requires: tuple[str, ...] = ()
     followups: tuple[str, ...] = ()
 
@@ -141,6 +144,7 @@ class FlowSet:
                         keys |= {step.prompt, *step.notices}
                     case AnswerStep():
                         keys |= {step.message, *step.notices}
+                        keys |= {key for keys_ in step.line_notices.values() for key in keys_}
                         if step.japanese_notice:
                             keys.add(step.japanese_notice)
                     case InputStep():

@@ -59,10 +59,18 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
     known_languages = set(foreign) | set(languages["japanese"]["codes"].texts())
 
     lines = tuple(_line(node, known_languages, closures) for node in lines_doc["lines"].items())
-    _check_references(lines_doc, lines)
+    contacts = tuple(
+        _line(node, known_languages, closures) for node in lines_doc.optional_items("contacts")
+    )
+    _check_references(
+        lines_doc.file,
+        [(f"lines[{index}]", line) for index, line in enumerate(lines)]
+        + [(f"contacts[{index}]", contact) for index, contact in enumerate(contacts)],
+    )
     privacy = notices_doc["privacy"]
     return Knowledge(
         lines=lines,
+        contacts=contacts,
         notices={nid: _notice(nid, node) for nid, node in notices_doc["notices"].entries()},
         privacy_sections={
             sid: node["source"].texts() for sid, node in privacy["sections"].entries()
@@ -91,10 +99,7 @@ def _line(node: Node, known_languages: set[str], closures: dict[str, Closure]) -
     source = node["source"].text()
     if number not in source:
         raise node["source"].fail(f"does not contain the number {number}")
-    languages = node["languages"].texts()
-    for item, code in zip(node["languages"].items(), languages, strict=True):
-        if code not in known_languages:
-            raise item.fail(f"unknown language {code!r}")
+    languages = _languages(node["languages"], known_languages)
     charge_node = node["charge"]
     try:
         charge = Charge(charge_node.text())
@@ -122,6 +127,17 @@ def _line(node: Node, known_languages: set[str], closures: dict[str, Closure]) -
         alternate_of=node.optional_text("alternate_of"),
         japanese_alternate=node.optional_text("japanese_alternate"),
     )
+
+
+def _languages(node: Node, known_languages: set[str]) -> tuple[str, ...]:
+    """The languages a number serves; `not_stated` where the page does not say."""
+    if node.value == "not_stated":
+        return ()
+    languages = node.texts()
+    for item, code in zip(node.items(), languages, strict=True):
+        if code not in known_languages:
+            raise item.fail(f"unknown language {code!r}")
+    return languages
 
 
 def _rules(node: Node, line_languages: tuple[str, ...]) -> tuple[HoursRule, ...] | None:
@@ -197,22 +213,22 @@ def _closure_ref(node: Node, closures: dict[str, Closure]) -> Closure:
     return closures[name]
 
 
-def _check_references(doc: Node, lines: tuple[Line, ...]) -> None:
-    ids = [line.id for line in lines]
-    for index, line in enumerate(lines):
-        where = doc["lines"]
-        if ids.count(line.id) > 1:
-            raise DataError(where.file, f"lines[{index}].id", f"duplicate id {line.id!r}")
+def _check_references(file: str, entries: list[tuple[str, Line]]) -> None:
+    """Ids and numbers unique (the later duplicate is named), references to existing lines."""
+    ids = {line.id for _, line in entries}
+    seen_ids: set[str] = set()
+    seen_numbers: set[str] = set()
+    for key, line in entries:
+        if line.id in seen_ids:
+            raise DataError(file, f"{key}.id", f"duplicate id {line.id!r}")
+        if line.number in seen_numbers:
+            raise DataError(file, f"{key}.number", f"duplicate number {line.number}")
+        seen_ids.add(line.id)
+        seen_numbers.add(line.number)
         for field_name in ("alternate_of", "japanese_alternate"):
             target = getattr(line, field_name)
             if target is not None and target not in ids:
-                raise DataError(
-                    where.file, f"lines[{index}].{field_name}", f"names no line: {target!r}"
-                )
-    numbers = [line.number for line in lines]
-    for index, line in enumerate(lines):
-        if numbers.count(line.number) > 1:
-            raise DataError(doc.file, f"lines[{index}].number", f"duplicate {line.number}")
+                raise DataError(file, f"{key}.{field_name}", f"names no line: {target!r}")
 
 
 def _notice(notice_id: str, node: Node) -> Notice:

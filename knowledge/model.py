@@ -141,6 +141,7 @@ class Knowledge:
     """Everything the bot may state, with the page sentences behind it."""
 
     lines: tuple[Line, ...]
+    contacts: tuple[Line, ...]
     notices: dict[str, Notice] = field(hash=False, compare=False)
     privacy_sections: dict[str, tuple[str, ...]] = field(hash=False, compare=False)
     consultation_service: dict[str, str] = field(hash=False, compare=False)
@@ -149,10 +150,15 @@ class Knowledge:
     sources: tuple[SourceRef, ...] = ()
 
     def line(self, line_id: str) -> Line:
-        for line in self.lines:
+        """A call-center line or another number of the page (a contact), by id."""
+        for line in self.lines + self.contacts:
             if line.id == line_id:
                 return line
         raise KeyError(line_id)
+
+    def line_ids(self) -> frozenset[str]:
+        """Every id :meth:`line` knows: lines and contacts."""
+        return frozenset(line.id for line in self.lines + self.contacts)
 
     def lines_for(self, language: str | None) -> tuple[Line, ...]:
         if language is None:

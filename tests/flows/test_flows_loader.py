@@ -12,7 +12,7 @@ from flows.model import AnswerStep, AskStep, HandoverStep
 from knowledge.loader import default_knowledge
 from knowledge.yamlnode import DataError
 
-LINES = frozenset(line.id for line in default_knowledge().lines)
+LINES = default_knowledge().line_ids()
 
 
 def test_real_flows_load_with_every_topic_routed():
