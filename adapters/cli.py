@@ -18,6 +18,7 @@ LANGUAGE_CODES = ("en", "zh", "ko", "es", "pt", "vi", "th", "id", "tl", "ne", "j
 
 # Kept here, not imported from the storage module, so that `--help` loads no database code.
 DEFAULT_RETENTION_DAYS = 90
+DEFAULT_IDLE_HOURS = 24
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -108,17 +109,29 @@ def _inquiries_export(args: argparse.Namespace) -> int:
 def _inquiries_purge(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
+    from adapters.sql.conversations import SqlConversationStore
     from adapters.sql.database import Database, database_url
     from adapters.sql.inquiries import SqlInquiryStore
 
+    now = datetime.now(UTC)
+    before = now - timedelta(days=args.older_than)
+    idle_before = now - timedelta(hours=args.idle_hours)
     database = Database(database_url(args.db))
     try:
-        before = datetime.now(UTC) - timedelta(days=args.older_than)
         removed = SqlInquiryStore(database).purge(before=before)
+        erased = SqlConversationStore(database).purge_idle(before=idle_before)
     finally:
         database.dispose()
     print(f"deleted {removed} inquiries created before {before.astimezone(JAPAN).isoformat()}")
+    print(f"erased {erased} conversations idle since {idle_before.astimezone(JAPAN).isoformat()}")
     return 0
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative")
+    return value
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
@@ -182,10 +195,18 @@ def build_parser() -> argparse.ArgumentParser:
     purge.add_argument("--db", help="database URL (default: DATABASE_URL, else an SQLite file)")
     purge.add_argument(
         "--older-than",
-        type=int,
+        type=_count,
         default=DEFAULT_RETENTION_DAYS,
         metavar="DAYS",
         help=f"delete inquiries created more than DAYS ago (default: {DEFAULT_RETENTION_DAYS})",
+    )
+    purge.add_argument(
+        "--idle-hours",
+        type=_count,
+        default=DEFAULT_IDLE_HOURS,
+        metavar="HOURS",
+        help="also erase conversations idle for more than HOURS, with any inquiry abandoned "
+        f"half-way (default: {DEFAULT_IDLE_HOURS})",
     )
     purge.set_defaults(handler=_inquiries_purge)
 

@@ -14,6 +14,7 @@ from adapters.sql.inquiries import InquiryRecord
 
 JAPAN = ZoneInfo("Asia/Tokyo")
 FIELDS = tuple(InquiryRecord.__dataclass_fields__)
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _row(record: InquiryRecord) -> dict[str, Any]:
@@ -28,9 +29,17 @@ def render_json(records: list[InquiryRecord]) -> str:
 
 
 def render_csv(records: list[InquiryRecord]) -> str:
+    """CSV for staff spreadsheets; a cell that a spreadsheet would run as a formula (what a
+    user typed may start with `=`) is prefixed with an apostrophe, as OWASP advises."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
     writer.writeheader()
     for record in records:
-        writer.writerow(_row(record))
+        writer.writerow({name: _inert(value) for name, value in _row(record).items()})
     return out.getvalue()
+
+
+def _inert(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value

@@ -37,7 +37,12 @@ if TYPE_CHECKING:
 
 _MAX_HOPS = 32  # steps entered in one turn; flows are validated, this only stops a data cycle
 _MISSES_BEFORE_MENU = 2
+_DRAFT_SLOTS = ("inquiry_key", "email", "text", "consent_at", "notice_version")
 _KEPT_SLOTS = ("phone_language", "previous_topic", "written_language")  # outlive a topic
+
+
+class StaleState(LookupError):
+    """A stored state that reached a step without what that step needs (an older version's)."""
 
 
 class Dialogue:
@@ -51,8 +56,10 @@ class Dialogue:
         language: str,
         *,
         storage_available: bool = True,
+        attempt: int = 1,
     ) -> None:
         self.storage_available = storage_available
+        self.attempt = attempt
         self.engine = engine
         self.flows = engine.flows
         self.render = engine.renderer
@@ -305,7 +312,6 @@ class Dialogue:
                 consent_at=self.event.at.isoformat(),
                 notice_version=hashlib.sha256(notice.encode("utf-8")).hexdigest()[:16],
                 inquiry_key=self.engine.new_token(),
-                reference=self.engine.new_reference(),
             )
         elif action == "submit_inquiry":
             return self.submit()
@@ -318,9 +324,12 @@ class Dialogue:
         if not self.storage_available:
             return None
         slots = self.state.slots
+        missing = [name for name in _DRAFT_SLOTS if not slots.get(name)]
+        if missing:
+            raise StaleState(f"confirming an inquiry without {missing}")
         draft = InquiryDraft(
             key=f"{self.event.conversation}:{slots['inquiry_key']}",
-            reference=slots["reference"],
+            reference=self.engine.reference_for(f"{slots['inquiry_key']}:{self.attempt}"),
             conversation=self.event.conversation,
             channel=self.event.channel,
             locale=self.language,

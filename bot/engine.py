@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.catalog import Catalog
-from bot.dialogue import Dialogue
-from bot.inquiry import InquiryDraft, new_reference
+from bot.dialogue import Dialogue, StaleState
+from bot.inquiry import InquiryDraft, reference_for
 from bot.messages import Event, Reply
 from bot.render import Renderer
 from bot.state import ConversationState
@@ -44,7 +44,7 @@ class Engine:
         catalog: Catalog,
         hours: HoursEngine | None = None,
         new_token: Callable[[], str] = lambda: secrets.token_hex(8),
-        new_reference: Callable[[], str] = new_reference,
+        reference_for: Callable[[str], str] = reference_for,
     ) -> None:
         self.flows = flows
         self.catalog = catalog
@@ -55,20 +55,39 @@ class Engine:
         )
         self.understanding = Understanding(flows, catalog)
         self.new_token = new_token
-        self.new_reference = new_reference
+        self.reference_for = reference_for
 
     def respond(
-        self, event: Event, stored: ConversationState | None, *, storage_available: bool = True
+        self,
+        event: Event,
+        stored: ConversationState | None,
+        *,
+        storage_available: bool = True,
+        attempt: int = 1,
     ) -> Turn:
         """Answer one event; never returns without at least one reply.
 
         ``storage_available`` False: nothing this turn decides can be kept, so no flow that
         must keep what the user types (the written inquiry) starts, and none is sent.
+        ``attempt`` counts runs of the same turn after storage conflicts: an inquiry's
+        reference depends on it, so a reference that clashed is not drawn again.
         """
         state = stored if stored is not None and self._fits(stored) else None
         language = self.language_for(event, state)
-        dialogue = Dialogue(self, event, state, language, storage_available=storage_available)
-        dialogue.run()
+
+        def run(state: ConversationState | None) -> Dialogue:
+            dialogue = Dialogue(
+                self, event, state, language, storage_available=storage_available, attempt=attempt
+            )
+            dialogue.run()
+            return dialogue
+
+        try:
+            dialogue = run(state)
+        except StaleState:
+            # The stored state fits the flows by name but not in content: start afresh at the
+            # menu, as for a step that no longer exists.
+            dialogue = run(None)
         return Turn(
             replies=tuple(dialogue.replies),
             state=dialogue.result_state(),

@@ -6,8 +6,9 @@ what is wrong; they never keep what they refuse.
 
 from __future__ import annotations
 
+import hashlib
 import re
-import secrets
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,7 +33,6 @@ INQUIRY_SLOTS = (
     "consent_at",
     "notice_version",
     "inquiry_key",
-    "reference",
     "application_id",
     "email",
     "email_again",
@@ -53,16 +53,22 @@ class Checked:
     masked: int = 0
 
 
-def new_reference() -> str:
-    """`MN-` and ten random base32 characters (50 bits): unique in practice, not guessable."""
-    chars = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(10))
+def reference_for(seed: str) -> str:
+    """`MN-` and ten base32 characters (50 bits) derived from ``seed``.
+
+    The seed is the draft's secret random key (and the attempt): the same draft always gets
+    the same reference, so a redelivered "send" reports what was stored, while nobody can
+    guess a reference without the key.
+    """
+    number = int.from_bytes(hashlib.sha256(seed.encode("utf-8")).digest()[:8], "big") >> 14
+    chars = "".join(_REFERENCE_ALPHABET[(number >> (5 * i)) & 31] for i in range(10))
     return f"MN-{chars[:5]}-{chars[5:]}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class InquiryDraft:
-    """An inquiry the user agreed to and confirmed. Drawn at consent, ``key`` and ``reference``
-    stay the same however often it is sent, so storing it twice keeps one."""
+    """An inquiry the user agreed to and confirmed. ``key``, drawn at consent, stays the same
+    however often it is sent, so storing it twice keeps one."""
 
     key: str
     reference: str
@@ -79,7 +85,11 @@ class InquiryDraft:
 
 
 def check_email(text: str, slots: Mapping[str, str]) -> Checked:
-    candidate = normalize(text, limit=EMAIL_MAX + 1).replace(" ", "")
+    # Full-width forms (＠) read as ASCII and the spaces a phone keyboard puts around `@`
+    # dropped; nothing else changed: no case folding of the local part, and a space inside a
+    # name is an error to show, not something to remove silently.
+    candidate = re.sub(r"\s*@\s*", "@", unicodedata.normalize("NFKC", text[: EMAIL_MAX * 2]))
+    candidate = candidate.strip()
     if len(candidate) > EMAIL_MAX:
         return Checked(error="inquiry.email_invalid")
     try:

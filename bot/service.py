@@ -10,11 +10,12 @@ from bot.engine import Engine, Turn
 from bot.inquiry import InquiryDraft
 from bot.messages import Event, Reply
 from bot.state import ConversationState
-from bot.storage import ConversationStore, StorageUnavailable, Transaction
+from bot.storage import ConversationStore, StorageConflict, StorageUnavailable, Transaction
 
 log = logging.getLogger(__name__)
 
 InquiryListener = Callable[[InquiryDraft], None]
+_ATTEMPTS = 3  # a conflict is rare (a reference drawn twice, a concurrent write): retry a little
 
 
 class BotService:
@@ -38,14 +39,20 @@ class BotService:
         still (they need no storage), the written inquiry refused or its sending to be repeated.
         """
         state: ConversationState | None = None
-        stored: list[InquiryDraft] = []
-        try:
-            with self.store.transaction(event.conversation) as transaction:
-                state = _read_state(transaction)
-                turn = self.engine.respond(event, state)
-                _write_turn(transaction, turn, stored)
-        except StorageUnavailable:
-            log.warning("storage unavailable: answering without keeping anything")
+        for attempt in range(1, _ATTEMPTS + 1):
+            stored: list[InquiryDraft] = []
+            try:
+                with self.store.transaction(event.conversation) as transaction:
+                    state = _read_state(transaction)
+                    turn = self.engine.respond(event, state, attempt=attempt)
+                    _write_turn(transaction, turn, stored)
+                break
+            except StorageConflict:
+                log.warning("storage conflict on attempt %d; running the turn again", attempt)
+            except StorageUnavailable:
+                log.warning("storage unavailable: answering without keeping anything")
+                return self.engine.respond(event, state, storage_available=False).replies
+        else:
             return self.engine.respond(event, state, storage_available=False).replies
         for draft in stored:
             self._announce(draft)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -42,16 +43,48 @@ class ConversationState:
 
     @classmethod
     def from_json(cls, text: str) -> ConversationState:
-        """Raises ValueError for a stored state this version cannot read."""
-        data: dict[str, Any] = json.loads(text)
-        if data.pop("version", None) != STATE_VERSION:
-            raise ValueError("stored state has another version")
+        """Raises ValueError for a stored state this version cannot read, whatever is wrong."""
         try:
-            state = cls(**data)
-        except TypeError as exc:
-            raise ValueError(f"stored state does not fit: {exc}") from exc
-        if not isinstance(state.slots, dict) or not all(
-            isinstance(value, str) for value in state.slots.values()
-        ):
-            raise ValueError("stored slots are not text")
-        return replace(state, buttons=tuple(state.buttons))
+            data = json.loads(text)
+        except ValueError as exc:
+            raise ValueError(f"stored state is not JSON: {exc}") from exc
+        if not isinstance(data, dict) or data.pop("version", None) != STATE_VERSION:
+            raise ValueError("stored state has another version or shape")
+        if set(data) - set(_FIELD_TYPES) or not {"flow", "step"} <= set(data):
+            raise ValueError("stored state has other fields")
+        for name, value in data.items():
+            if not _FIELD_TYPES[name](value):
+                raise ValueError(f"stored state field {name!r} has the wrong type")
+        return cls(**{**data, "buttons": tuple(data.get("buttons", ()))})
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _optional_text(value: Any) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _texts(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _text_map(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(item, str) for item in value.values())
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+_FIELD_TYPES: dict[str, Callable[[Any], bool]] = {
+    "flow": _text,
+    "step": _text,
+    "awaiting": _optional_text,
+    "slots": _text_map,
+    "misses": _count,
+    "locale": _optional_text,
+    "buttons": _texts,
+    "last_answer": _optional_text,
+}

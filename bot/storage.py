@@ -18,6 +18,11 @@ class StorageUnavailable(RuntimeError):
     """The store cannot be reached now; raised by stores, handled by the service."""
 
 
+class StorageConflict(RuntimeError):
+    """The turn's writes clashed with data already stored (a drawn reference taken, another
+    worker's write); the service runs the turn again."""
+
+
 class Transaction(Protocol):
     """One conversation's storage for the length of one turn."""
 
@@ -40,6 +45,7 @@ class ConversationStore(Protocol):
 
         Raises:
             StorageUnavailable: the store cannot be reached, on entry or at commit.
+            StorageConflict: a write clashed; nothing of the turn was kept.
         """
         ...
 

@@ -59,6 +59,12 @@ class Understanding:
             self._matchers[choice.id] = ChoiceMatcher(
                 options, priorities={option.id: option.priority for option in choice.options}
             )
+        words = {normalize(word) for words in flows.negations.values() for word in words}
+        # Words of a spaced script are matched whole ("not", "no"), "n't" as a word ending;
+        # others (Japanese) as substrings, since nothing separates their words.
+        self._negation_words = {word for word in words if word.isascii() and word.isalpha()}
+        self._negation_endings = {word for word in words if word.isascii() and not word.isalpha()}
+        self._negation_parts = {word for word in words if not word.isascii()}
         for option in flows.choices["commands"].options:
             for phrase in option.phrases():
                 self._commands[normalize(phrase)] = option.id
@@ -71,8 +77,20 @@ class Understanding:
         return self._commands.get(normalized)
 
     def answer(self, choice_set: str, text: str) -> str | None:
+        """The option the whole message answers; None if unclear, or negated in a strict set."""
+        if self.flows.choices[choice_set].strict and self.negated(text):
+            return None
         match = self._matchers[choice_set].match_answer(text)
         return match.option_id if match else None
+
+    def negated(self, text: str) -> bool:
+        normalized = normalize(text)
+        words = normalized.replace("’", "'").split()
+        return (
+            any(word.strip(".,!?") in self._negation_words for word in words)
+            or any(word.endswith(tuple(self._negation_endings)) for word in words)
+            or any(part in normalized for part in self._negation_parts)
+        )
 
     def mentions(self, text: str) -> Mentions:
         return Mentions(

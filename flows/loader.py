@@ -42,7 +42,12 @@ def load_flows(directory: Path = FLOWS_DIR, *, line_ids: frozenset[str] | None =
     Raises:
         DataError: naming the file and key of the first problem found.
     """
-    choices = _choices(Node.load(directory / CHOICES_FILE))
+    choices_doc = Node.load(directory / CHOICES_FILE)
+    choices = _choices(choices_doc)
+    negations = {
+        language: tuple(word.lower() for word in words.texts())
+        for language, words in choices_doc.optional_entries("negations")
+    }
     flows: dict[str, Flow] = {}
     docs: dict[str, Node] = {}
     for path in sorted(directory.glob("*.yaml")):
@@ -61,7 +66,7 @@ def load_flows(directory: Path = FLOWS_DIR, *, line_ids: frozenset[str] | None =
                 )
     if "main" not in flows:
         raise DataError(directory.name, "", "no flow has id `main`")
-    return FlowSet(flows=flows, choices=choices)
+    return FlowSet(flows=flows, choices=choices, negations=negations)
 
 
 @cache
@@ -92,7 +97,10 @@ def _choices(doc: Node) -> dict[str, ChoiceSet]:
         if not options:
             raise node["options"].fail("must list at least one option")
         sets[set_id] = ChoiceSet(
-            id=set_id, options=tuple(options), extract=_flag(node, "extract", default=False)
+            id=set_id,
+            options=tuple(options),
+            extract=_flag(node, "extract", default=False),
+            strict=_flag(node, "strict", default=False),
         )
     return sets
 

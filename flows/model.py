@@ -25,6 +25,7 @@ class ChoiceSet:
     id: str
     options: tuple[Option, ...]
     extract: bool = False
+    strict: bool = False
 
     def option(self, option_id: str) -> Option | None:
         return next((option for option in self.options if option.id == option_id), None)
@@ -127,6 +128,7 @@ class FlowSet:
 
     flows: dict[str, Flow] = field(hash=False, compare=False)
     choices: dict[str, ChoiceSet] = field(hash=False, compare=False)
+    negations: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False, compare=False)
     main: str = "main"
 
     def step(self, flow: str, step: str) -> Step | None:

@@ -25,6 +25,15 @@ class SqlConversationStore:
         with self.database.begin() as connection:
             yield SqlTransaction(connection, conversation)
 
+    def purge_idle(self, *, before: datetime) -> int:
+        """Erase conversations untouched since ``before``: an inquiry abandoned half-way keeps
+        what was typed in its state until then, and no longer. How many were erased."""
+        with self.database.begin() as connection:
+            result = connection.execute(
+                delete(conversations).where(conversations.c.updated_at < before)
+            )
+            return result.rowcount
+
 
 class SqlTransaction:
     """One turn of one conversation, on one connection."""
@@ -71,7 +80,10 @@ class SqlTransaction:
             text=draft.text,
             application_id=draft.application_id,
         )
-        result = self.connection.execute(
-            statement.on_conflict_do_nothing(index_elements=[inquiries.c.draft_key])
+        # RETURNING rather than rowcount, which drivers report differently for DO NOTHING.
+        inserted = self.connection.execute(
+            statement.on_conflict_do_nothing(index_elements=[inquiries.c.draft_key]).returning(
+                inquiries.c.id
+            )
         )
-        return result.rowcount == 1
+        return inserted.first() is not None

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.pool import StaticPool
 
-from bot.storage import StorageUnavailable
+from bot.storage import StorageConflict, StorageUnavailable
 
 DEFAULT_URL = "sqlite:///mynumber-bot.sqlite3"
 # The newest migration in migrations/versions; a test keeps the two in step.
@@ -41,10 +41,13 @@ class Database:
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
-        """A transaction; a database that cannot be reached raises StorageUnavailable."""
+        """A transaction. Raises StorageUnavailable for a database that cannot be reached,
+        StorageConflict for a write that breaks a unique constraint."""
         try:
             with self.engine.begin() as connection:
                 yield connection
+        except IntegrityError as exc:
+            raise StorageConflict(f"write conflict: {exc.orig!r}") from exc
         except DBAPIError as exc:
             if isinstance(exc, OperationalError) or exc.connection_invalidated:
                 raise StorageUnavailable(f"database unavailable: {exc.orig!r}") from exc

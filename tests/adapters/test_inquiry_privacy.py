@@ -154,8 +154,6 @@ def test_replaying_the_same_send_event_stores_one(tmp_path):
 
 # -- (b) anything but an affirmative answer declines, and keeps nothing ------------------------
 
-NOT_AFFIRMATIVE = "BUG: a negative answer to the consent question is read as agreement (rule 5)"
-
 
 @pytest.mark.parametrize(
     "answer",
@@ -178,29 +176,21 @@ NOT_AFFIRMATIVE = "BUG: a negative answer to the consent question is read as agr
         "Please just tell me the number",
         pytest.param(
             "not sure",
-            marks=pytest.mark.xfail(strict=True, reason=f"{NOT_AFFIRMATIVE}: 'not sure'"),
         ),
         pytest.param(
             "I'm not sure",
-            marks=pytest.mark.xfail(strict=True, reason=f"{NOT_AFFIRMATIVE}: 'I'm not sure'"),
         ),
         pytest.param(
             "I don't accept",
-            marks=pytest.mark.xfail(strict=True, reason=f"{NOT_AFFIRMATIVE}: 'I don't accept'"),
         ),
         pytest.param(
             "I cannot agree",
-            marks=pytest.mark.xfail(strict=True, reason=f"{NOT_AFFIRMATIVE}: 'I cannot agree'"),
         ),
         pytest.param(
             "not okay",
-            marks=pytest.mark.xfail(strict=True, reason=f"{NOT_AFFIRMATIVE}: 'not okay'"),
         ),
         pytest.param(
             "同意できない",
-            marks=pytest.mark.xfail(
-                strict=True, reason=f"{NOT_AFFIRMATIVE}: '同意できない' (I cannot agree)"
-            ),
         ),
     ],
 )

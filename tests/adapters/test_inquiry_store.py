@@ -11,10 +11,11 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import update
 
 from adapters.sql.conversations import SqlConversationStore
-from bot.inquiry import new_reference
+from adapters.sql.schema import conversations
+from bot.inquiry import reference_for
 from tests.adapters.helpers import (
     AT,
     CONVERSATION,
@@ -123,25 +124,27 @@ def test_one_conversation_can_send_several_inquiries(tmp_path):
 
 
 def test_references_are_crockford_base32_and_do_not_repeat():
-    references = [new_reference() for _ in range(3000)]
+    references = [reference_for(f"{index:016x}:1") for index in range(3000)]
     assert all(REFERENCE_FORMAT.match(reference) for reference in references)
     assert len(set(references)) == len(references)
-    # every symbol of the alphabet turns up: the draw is not stuck on a subset
+    # every symbol of the alphabet turns up: the derivation is not stuck on a subset
     assert set("".join(r[3:8] + r[9:] for r in references)) == set(
         "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IntegrityError,
-    reason="BUG: the reference is drawn once at consent and inserted as is; if it is already "
-    "taken, the UNIQUE constraint on inquiries.reference raises IntegrityError out of "
-    "BotService.handle on every 'send' (no redraw, the user can never send)",
-)
+def test_references_are_the_same_for_the_same_draft_and_attempt():
+    assert reference_for("key:1") == reference_for("key:1")
+    assert reference_for("key:1") != reference_for("key:2")
+
+
 def test_a_reference_already_taken_does_not_stop_the_send(tmp_path):
     app = make_app(tmp_path)
-    app.service.engine.new_reference = lambda: "MN-AAAAA-AAAAA"
+    # Every first attempt draws the same reference: the second inquiry clashes with the first
+    # and must be stored on a later attempt under another one.
+    app.service.engine.reference_for = lambda seed: (
+        "MN-AAAAA-AAAAA" if seed.endswith(":1") else reference_for(seed)
+    )
     first = full_inquiry(app, email="first@example.com", text="The first inquiry here.")
     second_text = say_through(app, "second@example.com", "The second inquiry here.", "t:2")
     second = reference_in(second_text)
@@ -329,3 +332,33 @@ def test_purge_keeps_conversations_going(tmp_path):
     assert "Your e-mail address" in say(reopened, "I agree")
     assert turn(reopened, text="help")
     reopened.database.dispose()
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_made_inert(tmp_path):
+    app = make_app(tmp_path)
+    full_inquiry(app, email="sheet@example.com", text='=HYPERLINK("http://x","click") please')
+    app.database.dispose()
+    rows = list(csv.DictReader(io.StringIO(export_cli(tmp_path, "csv"))))
+    assert rows[0]["text"].startswith("'=HYPERLINK")
+    assert json.loads(export_cli(tmp_path, "json"))[0]["text"].startswith("=HYPERLINK")
+
+
+def test_purge_erases_inquiries_abandoned_half_way(tmp_path):
+    app = make_app(tmp_path)
+    for message in ("write an inquiry", "I agree", "abandoned@example.com"):
+        say(app, message, conversation="t:abandoned")
+    for message in ("write an inquiry", "I agree", "ongoing@example.com"):
+        say(app, message, conversation="t:ongoing")
+    with app.database.begin() as connection:
+        connection.execute(
+            update(conversations)
+            .where(conversations.c.key == "t:abandoned")
+            .values(updated_at=datetime.now(UTC) - timedelta(hours=25))
+        )
+    app.database.dispose()
+    done = run_cli("inquiries", "purge", "--db", f"sqlite:///{db_file(tmp_path)}")
+    assert "erased 1 conversations" in done.stdout
+    reopened = make_app(tmp_path)
+    disk = raw_bytes(reopened, db_file(tmp_path))
+    assert b"abandoned@example.com" not in disk
+    assert b"ongoing@example.com" in disk

@@ -63,6 +63,7 @@ def test_every_validator_the_flow_names_exists():
         ("foo＠example.com", "foo@example.com"),  # full-width at sign
         ("ｆｏｏ＠ｅｘａｍｐｌｅ．ｃｏｍ", "foo@example.com"),  # all full-width
         ("foo @ example.com", "foo@example.com"),  # spaces a phone keyboard adds
+        ("Foo.Bar@Example.COM", "Foo.Bar@example.com"),  # the local part keeps its case
         ("user+tag@example.co.jp", "user+tag@example.co.jp"),
         ("marker-1@example.com", "marker-1@example.com"),
     ],
@@ -84,6 +85,7 @@ def test_valid_email_is_kept_in_plain_form(typed, kept):
         "foo.@example.com",
         "foo@localhost",
         "mailto:foo@example.com",
+        "foo bar@example.com",  # not silently joined into foobar@example.com
         "123456789018",
         "I lost my phone",
         "a" * 290 + "@example.com",  # 302 characters
