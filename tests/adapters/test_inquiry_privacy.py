@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import subprocess
 import sys
@@ -536,3 +537,26 @@ def test_random_conversations_keep_only_what_was_sent(actions, final_eleven):
         for consent_at, created_at in rows:
             assert consent_at is not None
             assert consent_at <= created_at
+
+
+def test_nothing_typed_reaches_the_logs(tmp_path, caplog):
+    caplog.set_level(logging.DEBUG)
+    app = make_app(tmp_path)
+    for message in (
+        "write an inquiry",
+        "I agree",
+        "log-marker@example.com",
+        "log-marker@example.com",
+        "My number is 123456789018, LOGTEXTMARKER",
+        "send",
+        "write an inquiry",
+        "I agree",
+        "cancel-marker@example.com",
+        "cancel",
+    ):
+        say(app, message)
+    app.database.dispose()
+    assert caplog.records, "the capture saw no log record at all"
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    for marker in ("log-marker", "LOGTEXTMARKER", "123456789018", "cancel-marker"):
+        assert marker not in logged
