@@ -19,6 +19,8 @@ LANGUAGE_CODES = ("en", "zh", "ko", "es", "pt", "vi", "th", "id", "tl", "ne", "j
 # Kept here, not imported from the storage module, so that `--help` loads no database code.
 DEFAULT_RETENTION_DAYS = 90
 DEFAULT_IDLE_HOURS = 24
+# Telegram keeps an unconfirmed update for 24 hours; a week of delivery ids is plenty.
+DELIVERY_MEMORY_DAYS = 7
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -119,7 +121,9 @@ def _inquiries_purge(args: argparse.Namespace) -> int:
     database = Database(database_url(args.db))
     try:
         removed = SqlInquiryStore(database).purge(before=before)
-        erased = SqlConversationStore(database).purge_idle(before=idle_before)
+        conversations = SqlConversationStore(database)
+        erased = conversations.purge_idle(before=idle_before)
+        conversations.purge_deliveries(before=now - timedelta(days=DELIVERY_MEMORY_DAYS))
     finally:
         database.dispose()
     print(f"deleted {removed} inquiries created before {before.astimezone(JAPAN).isoformat()}")

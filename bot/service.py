@@ -33,7 +33,7 @@ class BotService:
         self.on_inquiry = list(on_inquiry)
 
     def handle(self, event: Event) -> tuple[Reply, ...]:
-        """Answer the event.
+        """Answer the event; a delivery already handled gets no reply at all (an empty tuple).
 
         With the store down, the turn is answered as if nothing could be kept: numbers and hours
         still (they need no storage), the written inquiry refused or its sending to be repeated.
@@ -43,6 +43,10 @@ class BotService:
             stored: list[InquiryDraft] = []
             try:
                 with self.store.transaction(event.conversation) as transaction:
+                    if event.delivery_id and not transaction.claim(
+                        event.channel, event.delivery_id
+                    ):
+                        return ()  # a redelivery of what a committed turn already answered
                     state = _read_state(transaction)
                     turn = self.engine.respond(event, state, attempt=attempt)
                     _write_turn(transaction, turn, stored)

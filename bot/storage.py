@@ -26,6 +26,10 @@ class StorageConflict(RuntimeError):
 class Transaction(Protocol):
     """One conversation's storage for the length of one turn."""
 
+    def claim(self, channel: str, delivery_id: str) -> bool:
+        """Record that this turn handles the delivery; False when one already did."""
+        ...
+
     def load(self) -> str | None:
         """The conversation's serialized state, or None for a new conversation."""
         ...
@@ -56,6 +60,7 @@ class MemoryStore:
     def __init__(self) -> None:
         self.states: dict[str, str] = {}
         self.inquiries: dict[str, InquiryDraft] = {}
+        self.deliveries: set[tuple[str, str]] = set()
 
     @contextmanager
     def transaction(self, conversation: str) -> Iterator[_MemoryTransaction]:
@@ -70,6 +75,14 @@ class _MemoryTransaction:
         self.conversation = conversation
         self.state: str | None = store.states.get(conversation)
         self.new_inquiries: list[InquiryDraft] = []
+        self.claimed: set[tuple[str, str]] = set()
+
+    def claim(self, channel: str, delivery_id: str) -> bool:
+        key = (channel, delivery_id)
+        if key in self.store.deliveries or key in self.claimed:
+            return False
+        self.claimed.add(key)
+        return True
 
     def load(self) -> str | None:
         return self.state
@@ -95,3 +108,4 @@ class _MemoryTransaction:
             self.store.states[self.conversation] = self.state
         for draft in self.new_inquiries:
             self.store.inquiries[draft.key] = draft
+        self.store.deliveries |= self.claimed

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.sql.database import Database
-from adapters.sql.schema import conversations, inquiries
+from adapters.sql.schema import conversations, deliveries, inquiries
 from bot.inquiry import InquiryDraft
 
 
@@ -24,6 +24,13 @@ class SqlConversationStore:
     def transaction(self, conversation: str) -> Iterator[SqlTransaction]:
         with self.database.begin() as connection:
             yield SqlTransaction(connection, conversation)
+
+    def purge_deliveries(self, *, before: datetime) -> int:
+        """Forget deliveries handled before ``before``: platforms redeliver within minutes
+        (Slack) or a day (Telegram), so older records only take room."""
+        with self.database.begin() as connection:
+            result = connection.execute(delete(deliveries).where(deliveries.c.handled_at < before))
+            return result.rowcount
 
     def purge_idle(self, *, before: datetime) -> int:
         """Erase conversations untouched since ``before``: an inquiry abandoned half-way keeps
@@ -42,6 +49,18 @@ class SqlTransaction:
         self.connection = connection
         self.conversation = conversation
         self.dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+
+    def claim(self, channel: str, delivery_id: str) -> bool:
+        """Record a delivery as handled by this turn; False when a turn already did."""
+        statement = self.dialect.insert(deliveries).values(
+            channel=channel, delivery_id=delivery_id, handled_at=datetime.now(UTC)
+        )
+        inserted = self.connection.execute(
+            statement.on_conflict_do_nothing(
+                index_elements=[deliveries.c.channel, deliveries.c.delivery_id]
+            ).returning(deliveries.c.delivery_id)
+        )
+        return inserted.first() is not None
 
     def load(self) -> str | None:
         return self.connection.execute(

@@ -70,3 +70,13 @@ inquiries = Table(
     Column("text", Text, nullable=False),
     Column("application_id", String(23), nullable=True),
 )
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    # A platform's id for one delivery of one update: recorded in the turn's transaction, so a
+    # redelivery after the turn committed is recognised and never answered twice.
+    Column("channel", String(20), primary_key=True),
+    Column("delivery_id", String(100), primary_key=True),
+    Column("handled_at", UtcDateTime(), nullable=False, index=True),
+)

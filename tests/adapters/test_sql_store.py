@@ -418,3 +418,19 @@ def test_sqlite_file_is_reused_not_recreated(tmp_path):
     assert reopened.database.revision() == SCHEMA_REVISION
     reopened.database.dispose()
     assert db_file(tmp_path).stat().st_size >= before
+
+
+def test_a_delivery_is_claimed_once_and_with_its_turn(database):
+    store = SqlConversationStore(database)
+    with store.transaction("t:1") as transaction:
+        assert transaction.claim("telegram", "100") is True
+        assert transaction.claim("telegram", "100") is False
+        assert transaction.claim("slack", "100") is True
+    with store.transaction("t:1") as transaction:
+        assert transaction.claim("telegram", "100") is False
+    # a turn that fails claims nothing: its redelivery is handled again
+    with pytest.raises(RuntimeError), store.transaction("t:2") as transaction:
+        assert transaction.claim("telegram", "101") is True
+        raise RuntimeError("crash before commit")
+    with store.transaction("t:2") as transaction:
+        assert transaction.claim("telegram", "101") is True

@@ -6,9 +6,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.bootstrap import build_engine
+from bot.messages import Event
 from bot.state import ConversationState
 from bot.storage import MemoryStore
-from tests.bot.helpers import event, make_service, said
+from tests.bot.helpers import event, jst, make_service, said
 
 ENGINE = build_engine()
 PAYLOADS = [
@@ -129,3 +130,19 @@ def test_never_silent_never_crashes(actions):
         assert all(reply.text.strip() for reply in replies)
         for reply in replies:
             assert all(len(button.payload.encode()) < 64 for button in reply.buttons)
+
+
+def test_a_redelivered_update_is_answered_once():
+    service = make_service()
+    first = service.handle(
+        Event(conversation="t:1", at=jst("2026-11-25T10:00"), text="lost phone", delivery_id="7")
+    )
+    again = service.handle(
+        Event(conversation="t:1", at=jst("2026-11-25T10:00"), text="lost phone", delivery_id="7")
+    )
+    other = service.handle(
+        Event(conversation="t:1", at=jst("2026-11-25T10:00"), text="thanks", delivery_id="8")
+    )
+    assert "0120-0178-27" in said(first)
+    assert again == ()
+    assert "welcome" in said(other)
