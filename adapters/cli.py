@@ -14,6 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 JAPAN = ZoneInfo("Asia/Tokyo")
+CHANNELS = ("console", "telegram", "slack")
 LANGUAGE_CODES = ("en", "zh", "ko", "es", "pt", "vi", "th", "id", "tl", "ne", "ja")
 
 # Kept here, not imported from the storage module, so that `--help` loads no database code.
@@ -76,7 +77,7 @@ def _replay(args: argparse.Namespace) -> int:
     import tempfile
 
     from adapters.bootstrap import build_app
-    from adapters.replay import ServiceDriver, report, run_transcript
+    from adapters.replay import channel_driver, report, run_transcript
     from bot.transcripts import find_transcripts, load_transcript
 
     transcripts = [load_transcript(path) for path in find_transcripts(args.paths)]
@@ -84,11 +85,11 @@ def _replay(args: argparse.Namespace) -> int:
         # Without --db, a fresh SQLite file: every turn goes through real storage.
         app = build_app(args.db or f"sqlite:///{scratch}/replay.sqlite3")
         try:
-            driver = ServiceDriver(app.service, channel=args.channel)
-            outcomes = [
-                run_transcript(driver, transcript, f"replay:{index}")
-                for index, transcript in enumerate(transcripts)
-            ]
+            with channel_driver(args.channel, app) as driver:
+                outcomes = [
+                    run_transcript(driver, transcript, f"replay:{index}")
+                    for index, transcript in enumerate(transcripts)
+                ]
         finally:
             app.database.dispose()
     return 0 if report(outcomes, sys.stdout) else 1
@@ -184,7 +185,13 @@ def build_parser() -> argparse.ArgumentParser:
     replay = commands.add_parser("replay", help="replay transcript fixtures")
     replay.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     replay.add_argument("--db", help="database URL (default: a fresh temporary SQLite file)")
-    replay.add_argument("--channel", choices=("console",), default="console")
+    replay.add_argument(
+        "--channel",
+        choices=CHANNELS,
+        default="console",
+        help="console: straight into the bot; telegram, slack: through the real adapter and a "
+        "stand-in platform server on 127.0.0.1",
+    )
     replay.set_defaults(handler=_replay)
 
     inquiries = commands.add_parser("inquiries", help="the written inquiries (staff)")

@@ -6,11 +6,13 @@ calls the service directly, the Telegram and Slack drivers go through their real
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO, Protocol
 
+from adapters.bootstrap import App
 from bot.messages import Event, Reply
 from bot.service import BotService
 from bot.transcripts import Transcript, TranscriptTurn
@@ -55,6 +57,26 @@ class ServiceDriver:
             channel=self.channel,
         )
         return self.service.handle(event)
+
+
+@contextmanager
+def channel_driver(channel: str, app: App) -> Iterator[Driver]:
+    """A driver for ``channel`` over ``app``; the Telegram and Slack drivers run the real
+    adapter against a stand-in platform server on 127.0.0.1 for as long as the block lasts."""
+    if channel == "console":
+        yield ServiceDriver(app.service)
+    elif channel == "telegram":
+        from adapters.telegram.replay_driver import TelegramDriver
+
+        with TelegramDriver.running(app) as driver:
+            yield driver
+    elif channel == "slack":
+        from adapters.slack.replay_driver import SlackDriver
+
+        with SlackDriver.running(app) as driver:
+            yield driver
+    else:
+        raise ValueError(f"no replay driver for channel {channel!r}")
 
 
 @dataclass(frozen=True, slots=True)
