@@ -38,7 +38,8 @@ if TYPE_CHECKING:
 _MAX_HOPS = 32  # steps entered in one turn; flows are validated, this only stops a data cycle
 _MISSES_BEFORE_MENU = 2
 _DRAFT_SLOTS = ("inquiry_key", "email", "text", "consent_at", "notice_version")
-_KEPT_SLOTS = ("phone_language", "previous_topic", "written_language")  # outlive a topic
+# What outlives a topic: the languages, and the last topic (for the inquiry it may lead to).
+_KEPT_SLOTS = ("phone_language", "previous_topic", "written_language", "ui_language")
 
 
 class StaleState(LookupError):
@@ -88,7 +89,11 @@ class Dialogue:
     # -- reading the user ----------------------------------------------------------------------
 
     def on_text(self, text: str) -> None:
-        written = written_language(text, default_han="ja" if self.language == "ja" else "zh")
+        written = written_language(
+            text,
+            default_han="ja" if self.language == "ja" else "zh",
+            words=self.flows.written_words,
+        )
         if written is not None:
             self.state = self.state.with_slots(written_language=written)
         understanding = self.engine.understanding
@@ -105,6 +110,13 @@ class Dialogue:
             self.on_input(step, text, quiet=urgent is not None)
         elif number is not None and 1 <= int(number) <= len(self.state.buttons):
             self.on_button(self.state.buttons[int(number) - 1])
+        elif (
+            (named := understanding.ui_language(text))
+            and named != self.language
+            and self.state.awaiting != "phone_language"
+        ):
+            # A language's own name alone: the user wants to be helped in it.
+            self.switch_language(named)
         else:
             self.on_free_text(text, step)
 
@@ -143,6 +155,8 @@ class Dialogue:
             self.take_language(option_id)
         elif set_id == "commands":
             self.on_command(option_id)
+        elif set_id == "ui_language":
+            self.switch_language(option_id)
         else:  # an option of a question that is no longer open
             self.stale()
 
@@ -155,6 +169,12 @@ class Dialogue:
         elif command == "forget":
             self.erase = True
             self.say(self.text("forget.done"))
+        elif command == "language":
+            choices = self.flows.choices["ui_language"]
+            first = self.state.slots.get("written_language", self.language)
+            self.say(
+                self.text("ask.ui_language"), self.render.buttons(choices, self.language, first)
+            )
         elif command == "thanks":
             self.state = replace(self.state, misses=0)
             self.say(self.text("thanks.reply"), self.followup_buttons(("menu",)))
@@ -186,6 +206,17 @@ class Dialogue:
             value = mentions.best(slot)
             if slot != skip and value is not None:
                 self.state = self.state.with_slots(**{slot: value})
+
+    def switch_language(self, language: str) -> None:
+        """Write in ``language`` from now on, whatever the client's locale says."""
+        if language in self.engine.catalog.languages:
+            self.language = language
+        self.state = replace(self.state.with_slots(ui_language=language), locale=self.language)
+        self.say(self.text("language.switched"))
+        if self.state.awaiting == "topic" and self.state.last_answer:
+            self.take_language(language)  # and the last answer again, for that language
+        else:
+            self.reprompt()
 
     def take_language(self, spoken: str) -> None:
         """The phone language, said outside a question: refines the last answer, if any."""
@@ -279,6 +310,18 @@ class Dialogue:
                 return self.flow().start
         return None
 
+    def numbers(self, step: AnswerStep) -> tuple[str, tuple[PhoneCard, ...]]:
+        """The answer's text and phone cards for this caller: their phone language if known,
+        else every language group, the one they write in first."""
+        slots = self.state.slots
+        return self.render.answer(
+            step,
+            self.event.at,
+            self.language,
+            slots.get("phone_language"),
+            first=slots.get("written_language", self.language),
+        )
+
     def interject(self, topic: str) -> None:
         """The urgent answer for ``topic``, said without leaving the current step."""
         main = self.flows.flows[self.flows.main]
@@ -286,15 +329,11 @@ class Dialogue:
         target = start.next.get(topic) if isinstance(start, AskStep) else None
         step = main.steps.get(target or "")
         if isinstance(step, AnswerStep):
-            text, cards = self.render.answer(
-                step, self.event.at, self.language, self.state.slots.get("phone_language")
-            )
+            text, cards = self.numbers(step)
             self.say(f"{self.text('answer.urgent_aside')}\n\n{text}", phones=cards)
 
     def answer(self, step: AnswerStep) -> None:
-        text, cards = self.render.answer(
-            step, self.event.at, self.language, self.state.slots.get("phone_language")
-        )
+        text, cards = self.numbers(step)
         self.state = self._after_flow(
             last_answer=step.id, previous_topic=self.state.slots.get("topic")
         )
@@ -418,9 +457,7 @@ class Dialogue:
             text = self.text("error.fallback")
             cards: tuple[PhoneCard, ...] = ()
             if isinstance(fallback, AnswerStep):
-                numbers, cards = self.render.answer(
-                    fallback, self.event.at, self.language, self.state.slots.get("phone_language")
-                )
+                numbers, cards = self.numbers(fallback)
                 text = f"{text}\n\n{numbers}"
             self.say(text, phones=cards)
             self.show_menu()

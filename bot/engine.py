@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from bot.catalog import Catalog
 from bot.dialogue import Dialogue, StaleState
 from bot.inquiry import InquiryDraft, reference_for
+from bot.language import written_language
 from bot.messages import Event, Reply
 from bot.render import Renderer
 from bot.state import ConversationState
@@ -20,8 +21,6 @@ from bot.understanding import Understanding
 from flows.model import FlowSet
 from knowledge.hours import HoursEngine
 from knowledge.model import Knowledge
-
-_JAPANESE_SCRIPT = (("\u3040", "\u30ff"), ("\u4e00", "\u9fff"), ("\uff66", "\uff9f"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,18 +94,23 @@ class Engine:
         )
 
     def language_for(self, event: Event, state: ConversationState | None) -> str:
-        """The language the bot writes in: the client's locale, else the one already in use,
-        else Japanese for a message in Japanese script, else English."""
+        """The language the bot writes in: the one the user chose (/language), else the
+        client's locale, else the one already in use, else the one the message is written in,
+        else English."""
+        available = self.catalog.languages
+        chosen = state.slots.get("ui_language") if state is not None else None
+        if chosen in available:
+            return chosen
         if event.locale:
             code = event.locale.replace("_", "-").split("-", 1)[0].lower()
-            if code in self.catalog.languages:
+            if code in available:
                 return code
-        if state is not None and state.locale in self.catalog.languages:
+        if state is not None and state.locale in available:
             return state.locale
-        if event.text and any(
-            lo <= ch <= hi for ch in event.text[:200] for lo, hi in _JAPANESE_SCRIPT
-        ):
-            return "ja"
+        if event.text:
+            written = written_language(event.text, words=self.flows.written_words)
+            if written in available:
+                return written
         return "en"
 
     def _fits(self, state: ConversationState) -> bool:

@@ -62,16 +62,24 @@ class Renderer:
         )
 
     def phone_card(
-        self, line: Line, at: datetime, language: str, phone_language: str | None, need: Need
+        self,
+        line: Line,
+        at: datetime,
+        language: str,
+        phone_language: str | None,
+        need: Need,
+        first: str | None = None,
     ) -> PhoneCard:
-        """A number with its status for this caller's need (per language group when unknown)."""
+        """A number with its status for this caller's need; per language group when the phone
+        language is unknown, the group of ``first`` (the language they write in) leading."""
         spoken = phone_language if phone_language and line.serves(phone_language) else None
         report = report_line(self.hours, line, at, spoken)
         statuses: list[StatusLine] = []
         if spoken is not None or len(line.language_groups()) <= 1:
             statuses.append(self._status_line(report.status, report.smartphone, at, language, need))
         else:
-            for group in report.groups:
+            groups = sorted(report.groups, key=lambda group: first not in group.languages)
+            for group in groups:
                 # Each group's own smartphone hours: the night window is the same for all, but
                 # the day windows that join it differ (8:30 for some, 9:00 for others).
                 smartphone = (
@@ -121,7 +129,13 @@ class Renderer:
         return "\n".join(rows)
 
     def answer(
-        self, step: AnswerStep, at: datetime, language: str, phone_language: str | None
+        self,
+        step: AnswerStep,
+        at: datetime,
+        language: str,
+        phone_language: str | None,
+        *,
+        first: str | None = None,
     ) -> tuple[str, tuple[PhoneCard, ...]]:
         """The answer's text and its phone cards.
 
@@ -140,7 +154,9 @@ class Renderer:
             line_ids = step.lines
         shown = tuple(dict.fromkeys(line_ids))
         cards = tuple(
-            self.phone_card(self.knowledge.line(line_id), at, language, phone_language, step.need)
+            self.phone_card(
+                self.knowledge.line(line_id), at, language, phone_language, step.need, first
+            )
             for line_id in shown
         )
         paragraphs += [self.card_text(card, language) for card in cards]

@@ -68,6 +68,12 @@ class Understanding:
         for option in flows.choices["commands"].options:
             for phrase in option.phrases():
                 self._commands[normalize(phrase)] = option.id
+        self._ui_languages = {
+            normalize(phrase): option.id
+            for option in flows.choices["ui_language"].options
+            for phrase in option.phrases()
+            if phrase != option.id  # the codes themselves ("id", "tl") are not names
+        }
 
     def command(self, text: str) -> str | None:
         """A command, only when it is the whole message (``/start@SomeBot`` included)."""
@@ -75,6 +81,10 @@ class Understanding:
         if normalized.startswith("/"):
             normalized = normalized.split("@", 1)[0].split(" ", 1)[0]
         return self._commands.get(normalized)
+
+    def ui_language(self, text: str) -> str | None:
+        """A language named by its own name, as the whole message (exactly, no typos)."""
+        return self._ui_languages.get(normalize(text))
 
     def answer(self, choice_set: str, text: str) -> str | None:
         """The option the whole message answers; None if unclear, or negated in a strict set."""

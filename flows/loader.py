@@ -66,7 +66,11 @@ def load_flows(directory: Path = FLOWS_DIR, *, line_ids: frozenset[str] | None =
                 )
     if "main" not in flows:
         raise DataError(directory.name, "", "no flow has id `main`")
-    return FlowSet(flows=flows, choices=choices, negations=negations)
+    written_words = {
+        language: frozenset(word.lower() for word in words.texts())
+        for language, words in choices_doc.optional_entries("written_words")
+    }
+    return FlowSet(flows=flows, choices=choices, negations=negations, written_words=written_words)
 
 
 @cache

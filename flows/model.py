@@ -129,6 +129,9 @@ class FlowSet:
     flows: dict[str, Flow] = field(hash=False, compare=False)
     choices: dict[str, ChoiceSet] = field(hash=False, compare=False)
     negations: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False, compare=False)
+    written_words: dict[str, frozenset[str]] = field(
+        default_factory=dict, hash=False, compare=False
+    )
     main: str = "main"
 
     def step(self, flow: str, step: str) -> Step | None:

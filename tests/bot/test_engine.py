@@ -146,3 +146,29 @@ def test_a_redelivered_update_is_answered_once():
     assert "0120-0178-27" in said(first)
     assert again == ()
     assert "welcome" in said(other)
+
+
+def test_language_chosen_by_name_or_command_outranks_the_client_locale():
+    service = make_service()
+    service.handle(event("hello", locale="en"))
+    switched = said(service.handle(event("日本語", locale="en")))
+    assert "日本語で表示します" in switched
+    # the client still says English; the choice stands
+    assert "受付" in said(service.handle(event("lost phone", locale="en")))
+    menu = service.handle(event("/language", locale="en"))
+    assert "English" in said(menu)
+    back = said(service.handle(event(None, button="ui_language:en", locale="en")))
+    assert "From now on I write in English." in back
+
+
+def test_a_language_name_after_an_answer_gives_the_answer_in_it():
+    service = make_service()
+    service.handle(event("I lost my phone", at="2026-11-25T02:00", locale="en"))
+    again = said(service.handle(event("日本語", at="2026-11-25T02:00", locale="en")))
+    assert "0570-783-578" in again and "受付中" in again
+
+
+def test_the_written_language_group_comes_first():
+    service = make_service()
+    text = said(service.handle(event("lost card - Tôi bị mất thẻ", at="2026-11-25T10:00")))
+    assert text.index("Tiếng Việt (Vietnamese)") < text.index("English, 中文")
