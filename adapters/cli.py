@@ -39,14 +39,21 @@ def parse_instant(text: str) -> datetime:
 
 def _hours(args: argparse.Namespace) -> int:
     from adapters.hours_view import render_json, render_table
+    from bot.catalog import Catalog
+    from bot.render import Renderer
     from knowledge.hours import HoursEngine
     from knowledge.loader import default_knowledge
     from knowledge.report import report_all
 
     knowledge = default_knowledge()
+    hours = HoursEngine(time_zone=knowledge.time_zone)
     at = (args.at or datetime.now(UTC)).astimezone(JAPAN)
-    reports = report_all(knowledge, HoursEngine(time_zone=knowledge.time_zone), at, args.language)
-    print(render_json(reports) if args.json else render_table(reports, at))
+    reports = report_all(knowledge, hours, at, args.language)
+    if args.json:
+        print(render_json(reports))
+    else:
+        renderer = Renderer(catalog=Catalog.load(), knowledge=knowledge, hours=hours)
+        print(render_table(reports, at, renderer=renderer, language=args.locale))
     return 0
 
 
@@ -171,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="only what a caller in this language can use (default: every language)",
     )
     hours.add_argument("--json", action="store_true", help="a JSON array, one element per number")
+    hours.add_argument("--locale", default="en", help="the language of the table (default: en)")
     hours.set_defaults(handler=_hours)
 
     chat = commands.add_parser("chat", help="a conversation in the console")

@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from bot.render import Renderer
 from knowledge.hours import Status
 from knowledge.model import Charge
 from knowledge.report import LineReport
@@ -56,44 +57,40 @@ def render_json(reports: list[LineReport]) -> str:
     return json.dumps([report_json(report) for report in reports], ensure_ascii=False, indent=2)
 
 
-_CHARGE_LABEL = {
-    Charge.TOLL_FREE: "toll-free",
-    Charge.CHARGED: "charged",
-    Charge.NOT_STATED: "charge not stated",
-}
+def render_table(
+    reports: list[LineReport], at: datetime, *, renderer: Renderer, language: str = "en"
+) -> str:
+    """A table for people, in ``language``; ``at`` is the instant in Japan time.
 
+    The words come from the catalog and the statuses are written as the bot writes them, so
+    the table and the conversation never disagree.
+    """
 
-def describe(status: Status, at: datetime) -> str:
-    """`Open now · until 20:00`, `Closed now · opens Sun 11-29 09:30`, `Hours not listed`."""
-    if status.open is None:
-        return "Hours not listed on the page"
-    if status.open:
-        if status.closes_at is None:
-            return "Open now · around the clock"
-        return f"Open now · until {_when(status.closes_at, at)}"
-    if status.opens_at is None:
-        return "Closed now · no opening found in the next year"
-    return f"Closed now · opens {_when(status.opens_at, at)}"
+    def text(key: str, /, **params: object) -> str:
+        return renderer.text(language, key, **params)
 
-
-def _when(moment: datetime, at: datetime) -> str:
-    if moment.date() == at.astimezone(moment.tzinfo).date():
-        return moment.strftime("%H:%M")
-    return moment.strftime("%a %m-%d %H:%M")
-
-
-def render_table(reports: list[LineReport], at: datetime) -> str:
-    """A table for people; ``at`` is the instant in Japan time."""
-    rows = [f"Japan time: {at.strftime('%a %Y-%m-%d %H:%M')}", ""]
+    now = renderer.when(at, at, language)
+    weekday = text(f"weekday.{at.weekday()}")
+    rows = [text("hours.title", weekday=weekday, date=at.strftime("%Y-%m-%d"), time=now), ""]
     for report in reports:
         line = report.line
-        rows.append(f"{line.number:<14} {_CHARGE_LABEL[line.charge]:<18} {line.name}")
+        charge = text(f"charge.{line.charge.value}")
+        rows.append(f"{line.number:<14} {text(f'line.{line.id}')} ({charge})")
         if not report.groups:
-            rows.append(f"  {' '.join(line.languages):<30} {describe(report.status, at)}")
+            rows.append(
+                _row(" ".join(line.languages), renderer.status(report.status, at, language))
+            )
         for group in report.groups:
-            rows.append(f"  {' '.join(group.languages):<30} {describe(group.status, at)}")
+            status = renderer.status(group.status, at, language)
+            rows.append(_row(" ".join(group.languages), status))
         if report.smartphone is not None:
-            rows.append(f"  {'lost smartphone only':<30} {describe(report.smartphone, at)}")
+            status = renderer.status(report.smartphone, at, language)
+            rows.append(_row(text("hours.smartphone_only"), status))
         for option in line.options:
-            rows.append(f"  {'':<30} press {option.digit}: {option.topic.replace('_', ' ')}")
+            topic = text(f"topic.{option.topic}")
+            rows.append(_row("", text("hours.press", digit=option.digit, topic=topic)))
     return "\n".join(rows)
+
+
+def _row(first: str, second: str) -> str:
+    return f"  {first:<30} {second}"
