@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.sql.database import Database
@@ -22,7 +22,15 @@ class SqlConversationStore:
 
     @contextmanager
     def transaction(self, conversation: str) -> Iterator[SqlTransaction]:
+        """One turn of ``conversation``, serialized with any other turn of it, in any process:
+        SQLite's write lock (BEGIN IMMEDIATE), or a PostgreSQL advisory lock on the key that
+        the commit releases."""
         with self.database.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                    {"key": conversation},
+                )
             yield SqlTransaction(connection, conversation)
 
     def purge_deliveries(self, *, before: datetime) -> int:

@@ -88,11 +88,14 @@ def _create_engine(url: str) -> Engine:
             poolclass=StaticPool if memory else None,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    # The driver's own implicit BEGIN is switched off; `_sqlite_begin_immediate` begins instead.
+    connection.isolation_level = None
     cursor = connection.cursor()
     # secure_delete: what a cancelled inquiry leaves behind is overwritten, not just unlinked.
     # WAL with synchronous=NORMAL: a commit is durable at the next checkpoint, without an
@@ -106,3 +109,14 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     ):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
+
+
+def _sqlite_begin_immediate(connection: Connection) -> None:
+    """Take SQLite's write lock at the start of every transaction.
+
+    A turn reads a conversation's state and then writes it: begun lazily, two processes could
+    both read, and the second writer would fail (or, worse, overwrite the first). IMMEDIATE
+    makes the second wait for the first (busy_timeout) and then read what it wrote. Readers
+    outside a transaction are not blocked, thanks to WAL.
+    """
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
