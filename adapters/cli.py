@@ -164,6 +164,8 @@ def _flows_graph(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from adapters.slack.command import add_slack_parser
+
     parser = argparse.ArgumentParser(
         prog="mynumber-bot",
         description="Help bot for the Individual Number Card call centers.",
@@ -239,6 +241,8 @@ def build_parser() -> argparse.ArgumentParser:
     flows_commands = flows.add_subparsers(dest="flows_command", required=True, metavar="COMMAND")
     graph = flows_commands.add_parser("graph", help="print the flows as a Mermaid diagram")
     graph.set_defaults(handler=_flows_graph)
+
+    add_slack_parser(commands)
     return parser
 
 

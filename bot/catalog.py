@@ -28,10 +28,14 @@ class Catalog:
         self._messages = messages
 
     @classmethod
-    def load(cls, directory: Path = LOCALE_DIR) -> Catalog:
-        """Read every ``<lang>/LC_MESSAGES/messages.po`` under ``directory``."""
+    def load(cls, directory: Path = LOCALE_DIR, *, domain: str = DOMAIN) -> Catalog:
+        """Read every ``<lang>/LC_MESSAGES/<domain>.po`` under ``directory``.
+
+        ``messages`` holds what residents read, in every language; ``staff`` what only staff
+        read (Slack staff posts and commands), in English and Japanese.
+        """
         messages: dict[str, dict[str, str]] = {}
-        for path in sorted(directory.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        for path in sorted(directory.glob(f"*/LC_MESSAGES/{domain}.po")):
             with path.open("rb") as handle:
                 catalog = read_po(handle, locale=None)
             messages[path.parent.parent.name] = {

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Dialect,
+    ForeignKey,
     Integer,
     MetaData,
     String,
@@ -79,4 +80,35 @@ deliveries = Table(
     Column("channel", String(20), primary_key=True),
     Column("delivery_id", String(100), primary_key=True),
     Column("handled_at", UtcDateTime(), nullable=False, index=True),
+)
+
+staff_actions = Table(
+    "staff_actions",
+    metadata,
+    # An audit log: one row per use of a button that reveals or changes an inquiry.
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "reference",
+        String(20),
+        ForeignKey(inquiries.c.reference, ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("action", String(20), nullable=False),  # details_viewed | answered
+    Column("staff", String(80), nullable=False),  # channel-qualified: slack:T0123:U0456
+    Column("at", UtcDateTime(), nullable=False),
+)
+
+inquiry_answers = Table(
+    "inquiry_answers",
+    metadata,
+    # At most one row per inquiry: the primary key makes "mark answered" happen once.
+    Column(
+        "reference",
+        String(20),
+        ForeignKey(inquiries.c.reference, ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("answered_by", String(80), nullable=False),
+    Column("answered_at", UtcDateTime(), nullable=False),
 )

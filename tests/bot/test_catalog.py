@@ -86,3 +86,12 @@ def test_catalog_files_are_gettext_readable(tmp_path):
         with path.open("rb") as handle:
             catalog = read_po(handle)
         assert len(catalog) >= len(ENGLISH)
+
+
+def test_the_staff_catalog_has_english_and_japanese_alike():
+    staff = Catalog.load(domain="staff")
+    assert set(staff.languages) == {"en", "ja"}
+    assert staff.keys("en") == staff.keys("ja")
+    assert {"staff.new_inquiry", "staff.details"} <= staff.keys("en")
+    for key in staff.keys("en"):
+        assert placeholders(staff.raw("ja", key)) == placeholders(staff.raw("en", key)), key

@@ -1,0 +1,87 @@
+"""`mynumber-bot slack`: run the Slack adapter, over Socket Mode or HTTP.
+
+Socket Mode when ``SLACK_APP_TOKEN`` is set (no public URL needed), otherwise ``--http`` serves
+``POST /slack/events``. Slack and web modules are imported when the command runs, so that the
+rest of the command line starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+DEFAULT_API_URL = "https://slack.com/api/"
+
+
+def add_slack_parser(commands: Any) -> None:
+    """Add the ``slack`` subcommand to ``commands`` (argparse's subparsers action)."""
+    slack = commands.add_parser(
+        "slack",
+        help="run the Slack adapter (Socket Mode with SLACK_APP_TOKEN, else --http)",
+        description="Environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP), SLACK_APP_TOKEN "
+        "(Socket Mode), SLACK_API_URL (default https://slack.com/api/), SLACK_STAFF_CHANNEL "
+        "(new inquiries are posted there), SLACK_STAFF_LOCALE (its language; default en).",
+    )
+    slack.add_argument("--http", action="store_true", help="serve POST /slack/events over HTTP")
+    slack.add_argument("--port", type=int, default=3000, help="HTTP port (default: 3000)")
+    slack.add_argument("--host", default="127.0.0.1", help="HTTP address (default: 127.0.0.1)")
+    slack.add_argument("--db", help="database URL (default: DATABASE_URL, else an SQLite file)")
+    slack.set_defaults(handler=run_slack)
+
+
+def run_slack(args: argparse.Namespace, environ: Mapping[str, str] = os.environ) -> int:
+    """Run until interrupted; 2 when the settings are incomplete."""
+    token = environ.get("SLACK_BOT_TOKEN")
+    secret = environ.get("SLACK_SIGNING_SECRET", "")
+    app_token = environ.get("SLACK_APP_TOKEN")
+    socket_mode = bool(app_token) and not args.http
+    problem = None
+    if not token:
+        problem = "SLACK_BOT_TOKEN is not set"
+    elif not socket_mode and not args.http:
+        problem = "set SLACK_APP_TOKEN for Socket Mode, or pass --http"
+    elif not socket_mode and not secret:
+        problem = "SLACK_SIGNING_SECRET is needed to verify requests over HTTP"
+    if problem is not None:
+        print(f"mynumber-bot slack: {problem}", file=sys.stderr)
+        return 2
+
+    import logging
+
+    from adapters.bootstrap import build_app
+    from adapters.slack.app import build_bolt_app
+    from adapters.slack.language import Texts
+    from adapters.slack.staff import StaffDesk
+    from adapters.slack.staff_store import SqlStaffLog
+    from adapters.slack.web import web_client
+    from bot.catalog import Catalog
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    client = web_client(str(token), environ.get("SLACK_API_URL") or DEFAULT_API_URL)
+    channel = environ.get("SLACK_STAFF_CHANNEL")
+    desk = None
+    if channel:
+        texts = Texts(Catalog.load())
+        desk = StaffDesk(
+            client=client, channel=channel, texts=texts, locale=environ.get("SLACK_STAFF_LOCALE")
+        )
+    else:
+        logging.warning("SLACK_STAFF_CHANNEL is not set: new inquiries are not posted to staff")
+    app = build_app(args.db, on_inquiry=(desk.announce,) if desk else ())
+    try:
+        staff = (desk, SqlStaffLog(app.database)) if desk else None
+        bolt = build_bolt_app(app, client=client, signing_secret=secret, staff=staff)
+        if socket_mode:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            SocketModeHandler(bolt, str(app_token)).start()  # type: ignore[no-untyped-call]
+        else:
+            from adapters.slack.web import serve
+
+            serve(bolt, host=args.host, port=args.port)
+    finally:
+        app.database.dispose()
+    return 0

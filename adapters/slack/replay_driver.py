@@ -1,0 +1,197 @@
+"""`replay --channel slack`: each transcript turn through the real Slack adapter.
+
+The Bolt app is served over HTTP (uvicorn, a background thread) and talks to a stand-in Web API;
+a turn is a signed request to ``/slack/events``, a DM event or a button press as Slack would
+send it, and the replies are read back from the chat.postMessage calls the bot made for it.
+Slack's acknowledgement comes before the turn runs, so the driver waits for the adapter's
+``on_finished`` signal of that delivery, never for a fixed time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import re
+import secrets
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from slack_sdk.signature import SignatureVerifier
+
+from adapters.bootstrap import App
+from adapters.slack.app import build_bolt_app
+from adapters.slack.blocks import escape, unescape
+from adapters.slack.stand_in import BOT_USER, TEAM, Call, StandInSlack
+from adapters.slack.web import EVENTS_PATH, serving_in_background, starlette_app, web_client
+from bot.messages import Button, Reply
+
+TURN_TIMEOUT = 30.0  # seconds; a turn takes milliseconds, this only bounds a hang
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+
+
+class Completions:
+    """The deliveries the adapter reports finished, for a sender to wait on."""
+
+    def __init__(self) -> None:
+        self._done: set[str] = set()
+        self._changed = threading.Condition()
+
+    def finished(self, delivery: str) -> None:
+        with self._changed:
+            self._done.add(delivery)
+            self._changed.notify_all()
+
+    def wait(self, delivery: str, timeout: float = TURN_TIMEOUT) -> None:
+        """Until ``delivery`` is finished. Raises TimeoutError."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: delivery in self._done, timeout):
+                raise TimeoutError(f"the Slack adapter did not finish {delivery} in {timeout} s")
+            self._done.discard(delivery)
+
+
+def reply_of(call: Call) -> Reply:
+    """The Reply a chat.postMessage (or response_url) call shows: sections as plain text,
+    buttons as (label, value)."""
+    blocks = call.params.get("blocks") or []
+    text = "\n".join(unescape(b["text"]["text"]) for b in blocks if b["type"] == "section")
+    buttons = tuple(
+        Button(label=element["text"]["text"], payload=element["value"])
+        for block in blocks
+        if block["type"] == "actions"
+        for element in block["elements"]
+    )
+    return Reply(text=text, buttons=buttons)
+
+
+class SlackDriver:
+    """Sends transcript turns as signed Slack requests; see the module docstring."""
+
+    def __init__(self, *, stand_in: StandInSlack, url: str, secret: str, done: Completions) -> None:
+        self.stand_in = stand_in
+        self.url = url
+        self.signer = SignatureVerifier(secret)
+        self.done = done
+        self._ids = itertools.count(1)
+
+    @classmethod
+    @contextmanager
+    def running(cls, app: App) -> Iterator[SlackDriver]:
+        """The stand-in Web API and the Bolt app over HTTP, both on 127.0.0.1, for the block."""
+        stand_in = StandInSlack()
+        secret = secrets.token_hex(16)
+        done = Completions()
+        with stand_in.running():
+            client = web_client(stand_in.token, stand_in.api_url)
+            bolt = build_bolt_app(
+                app, client=client, signing_secret=secret, on_finished=done.finished
+            )
+            with serving_in_background(starlette_app(bolt)) as base:
+                yield cls(stand_in=stand_in, url=base + EVENTS_PATH, secret=secret, done=done)
+
+    def send(
+        self,
+        *,
+        conversation: str,
+        at: datetime,
+        locale: str | None,
+        text: str | None = None,
+        button: str | None = None,
+    ) -> tuple[Reply, ...]:
+        """One turn: a DM (``text``) or a press of the button with payload ``button``."""
+        key = hashlib.sha256(conversation.encode()).hexdigest()[:10].upper()
+        channel, user = f"D{key}", f"U{key}"
+        self.stand_in.add_user(user, locale=locale)
+        micros = round(at.timestamp() * 1_000_000)
+        ts = f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
+        mark = self.stand_in.count()
+        serial = next(self._ids)
+        if button is None:
+            delivery = f"Ev{serial:08d}"
+            body = json.dumps(_dm_event(delivery, channel, user, ts, text or ""))
+            content_type = "application/json"
+        else:
+            delivery = f"{serial}.{key}.trigger"
+            payload = self._press(delivery, channel, user, ts, button)
+            body = urlencode({"payload": json.dumps(payload)})
+            content_type = "application/x-www-form-urlencoded"
+        status = self.post(body, content_type)
+        if status != 200:
+            raise RuntimeError(f"/slack/events answered {status}")
+        self.done.wait(delivery)
+        calls = self.stand_in.calls("chat.postMessage", since=mark)
+        return tuple(reply_of(call) for call in calls if call.params.get("channel") == channel)
+
+    def post(self, body: str, content_type: str, *, headers: dict[str, str] | None = None) -> int:
+        """POST ``body`` to /slack/events, signed now with the signing secret; the status."""
+        timestamp = str(int(time.time()))
+        signed = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": timestamp,
+            "X-Slack-Signature": self.signer.generate_signature(timestamp=timestamp, body=body)
+            or "",
+            **(headers or {}),
+        }
+        request = urllib.request.Request(self.url, data=body.encode(), headers=signed)
+        with urllib.request.urlopen(request, timeout=TURN_TIMEOUT) as response:
+            return int(response.status)
+
+    def _press(self, trigger: str, channel: str, user: str, ts: str, value: str) -> dict[str, Any]:
+        # The press of the newest button with that payload in the channel, as Slack sends it.
+        action_id, message = "choice-0", {"ts": ts, "blocks": []}
+        for call in reversed(self.stand_in.calls("chat.postMessage")):
+            if call.params.get("channel") != channel:
+                continue
+            blocks = call.params.get("blocks") or []
+            found = [
+                element["action_id"]
+                for block in blocks
+                if block["type"] == "actions"
+                for element in block["elements"]
+                if element.get("value") == value
+            ]
+            if found:
+                action_id, message = found[0], {"ts": ts, "blocks": blocks}
+                break
+        return {
+            "type": "block_actions",
+            "team": {"id": TEAM, "domain": "stand-in"},
+            "user": {"id": user, "team_id": TEAM},
+            "api_app_id": "A0STANDIN",
+            "trigger_id": trigger,
+            "container": {"type": "message", "channel_id": channel, "is_ephemeral": False},
+            "channel": {"id": channel, "name": "directmessage"},
+            "message": {"type": "message", **message},
+            "actions": [
+                {"type": "button", "action_id": action_id, "value": value, "action_ts": ts}
+            ],
+        }
+
+
+def _dm_event(event_id: str, channel: str, user: str, ts: str, text: str) -> dict[str, Any]:
+    # Slack escapes & < > and wraps e-mail addresses in its link markup.
+    slack_text = _EMAIL.sub(lambda m: f"<mailto:{m[0]}|{m[0]}>", escape(text))
+    return {
+        "token": "stand-in",
+        "team_id": TEAM,
+        "api_app_id": "A0STANDIN",
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": int(float(ts)),
+        "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+        "event": {
+            "type": "message",
+            "channel": channel,
+            "channel_type": "im",
+            "user": user,
+            "text": slack_text,
+            "ts": ts,
+            "event_ts": ts,
+        },
+    }
