@@ -165,6 +165,7 @@ def _flows_graph(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from adapters.slack.command import add_slack_parser
+    from adapters.telegram.command import add_telegram_parser
 
     parser = argparse.ArgumentParser(
         prog="mynumber-bot",
@@ -242,6 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     graph = flows_commands.add_parser("graph", help="print the flows as a Mermaid diagram")
     graph.set_defaults(handler=_flows_graph)
 
+    add_telegram_parser(commands)
     add_slack_parser(commands)
     return parser
 

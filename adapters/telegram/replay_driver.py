@@ -1,0 +1,189 @@
+"""Transcripts through the real Telegram adapter: `mynumber-bot replay --channel telegram`.
+
+The whole path is real: the PTB application long-polls a stand-in Bot API server on 127.0.0.1
+over HTTP, each turn is an update the stand-in serves, and what the bot said is read back from
+the ``sendMessage`` calls it recorded (HTML turned back into the text users read, inline
+keyboards into buttons). :class:`Rig` does this inside a running event loop (the tests use it
+so); :class:`TelegramDriver` runs a rig in a background thread for the synchronous replay.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram import Update
+from telegram.ext import TypeHandler
+
+from adapters.bootstrap import App
+from adapters.telegram.app import ALLOWED_UPDATES, Context, TelegramApp, build_application
+from adapters.telegram.outbound import from_html
+from adapters.telegram.stand_in import Call, StandIn
+from adapters.telegram.updates import callback_update, message_update
+from bot.messages import Button, Reply
+from bot.service import BotService
+
+TIMEOUT = 30.0  # seconds for a turn: milliseconds, unless a 429 is being waited out
+_AFTER_EVERYTHING = 1_000_000  # a handler group that runs after the adapter's, per update
+
+
+@contextlib.asynccontextmanager
+async def polling(application: TelegramApp, *, timeout: int = 10) -> AsyncIterator[None]:
+    """Long polling inside a running event loop, as ``run_polling`` does in a loop of its own,
+    for as long as the block lasts (the replay driver, the tests, the benchmark)."""
+    try:
+        async with application:
+            if application.post_init is not None:
+                await application.post_init(application)
+            await application.start()
+            assert application.updater is not None  # built with PTB's default updater
+            await application.updater.start_polling(
+                poll_interval=0, timeout=timeout, allowed_updates=ALLOWED_UPDATES
+            )
+            try:
+                yield
+            finally:
+                await application.updater.stop()
+                await application.stop()
+    finally:
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
+
+
+class Rig:
+    """The adapter polling a stand-in, in the running event loop: :meth:`deliver` an update and
+    get the Bot API calls the adapter made for it, once it has finished with it."""
+
+    def __init__(self, stand_in: StandIn) -> None:
+        self.stand_in = stand_in
+        self._waiting: dict[int, asyncio.Future[None]] = {}
+
+    @classmethod
+    @contextlib.asynccontextmanager
+    async def running(
+        cls,
+        service: BotService,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        stand_in: StandIn | None = None,
+        **options: Any,
+    ) -> AsyncIterator[Rig]:
+        """Start a stand-in (unless given one already running) and the adapter against it;
+        ``options`` go to :func:`build_application`."""
+        own = stand_in is None
+        stand_in = stand_in or StandIn()
+        if own:
+            await stand_in.start()
+        rig = cls(stand_in)
+        application = build_application(
+            service, token=stand_in.token, api_url=stand_in.url, clock=clock, **options
+        )
+        application.add_handler(TypeHandler(Update, rig._handled), group=_AFTER_EVERYTHING)
+        try:
+            async with polling(application):
+                yield rig
+        finally:
+            if own:
+                await stand_in.stop()
+
+    async def deliver(self, *updates: dict[str, Any]) -> list[Call]:
+        """Serve ``updates`` at once; wait until the adapter has finished with every one."""
+        before = len(self.stand_in.calls)
+        loop = asyncio.get_running_loop()
+        waiting = [self._waiting.setdefault(u["update_id"], loop.create_future()) for u in updates]
+        for update in updates:
+            self.stand_in.push(update)
+        await asyncio.wait_for(asyncio.gather(*waiting), TIMEOUT)
+        return self.stand_in.calls[before:]
+
+    async def _handled(self, update: object, _context: Context) -> None:
+        """Runs after the adapter's handler (and its error handler) finished the update."""
+        done = self._waiting.pop(getattr(update, "update_id", -1), None)
+        if done is not None and not done.done():
+            done.set_result(None)
+
+
+class TelegramDriver:
+    """The replay's driver: each turn an update through a rig, the replies read back."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.rig: Rig | None = None
+        self.at = datetime.now(UTC)
+        # Ids unlike those of an earlier replay on the same database: it remembers deliveries.
+        start = time.time_ns() // 1000
+        self._update_ids = itertools.count(start)
+        self._next_chat = itertools.count(start)
+        self._chats: dict[str, int] = {}
+
+    @classmethod
+    @contextlib.contextmanager
+    def running(cls, app: App) -> Iterator[TelegramDriver]:
+        """A rig on ``app``'s service, in a background thread, for the block."""
+        loop = asyncio.new_event_loop()
+        thread = threading.Thread(target=loop.run_forever, name="telegram-replay", daemon=True)
+        thread.start()
+        driver = cls(loop)
+        ready, stop = threading.Event(), asyncio.Event()
+
+        async def run() -> None:
+            # No flood limit against a stand-in: it would only slow the replay down.
+            options: dict[str, Any] = {"overall_max_rate": 0, "turn_threads": 1}
+            async with Rig.running(app.service, clock=driver.now, **options) as driver.rig:
+                ready.set()
+                await stop.wait()
+
+        runner = asyncio.run_coroutine_threadsafe(run(), loop)
+        try:
+            while not ready.wait(0.05):
+                if runner.done():
+                    runner.result()  # it failed to start: say why
+            yield driver
+        finally:
+            loop.call_soon_threadsafe(stop.set)
+            with contextlib.suppress(Exception):
+                runner.result(TIMEOUT)
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(TIMEOUT)
+            loop.close()
+
+    def now(self) -> datetime:
+        """The adapter's clock: the time of the turn being replayed."""
+        return self.at
+
+    def send(
+        self,
+        *,
+        conversation: str,
+        at: datetime,
+        locale: str | None,
+        text: str | None = None,
+        button: str | None = None,
+    ) -> tuple[Reply, ...]:
+        """One turn: a message, or with ``button`` a press of it, in the conversation's chat."""
+        chat_id = self._chats.setdefault(conversation, next(self._next_chat))
+        update_id = next(self._update_ids)
+        if button is not None:
+            update = callback_update(update_id, chat_id=chat_id, data=button, language_code=locale)
+        else:
+            update = message_update(update_id, chat_id=chat_id, text=text, language_code=locale)
+        self.at = at
+        assert self.rig is not None
+        calls = asyncio.run_coroutine_threadsafe(self.rig.deliver(update), self.loop).result()
+        return tuple(_reply(call) for call in calls if call.method == "sendMessage")
+
+
+def _reply(call: Call) -> Reply:
+    markup: dict[str, Any] = call.params.get("reply_markup") or {}
+    buttons = tuple(
+        Button(label=button["text"], payload=button["callback_data"])
+        for row in markup.get("inline_keyboard", ())
+        for button in row
+    )
+    return Reply(text=from_html(call.params["text"]), buttons=buttons)

@@ -1,0 +1,57 @@
+"""Replies as Telegram messages: escaping, bold numbers, and cutting long texts."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from adapters.telegram.outbound import MAX_MESSAGE, from_html, split_text, to_html
+from bot.messages import PhoneCard
+
+CARD = PhoneCard(number="0120-0178-27", name="Card line", charge="toll_free", statuses=())
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def test_everything_is_escaped_and_the_numbers_are_bold() -> None:
+    html = to_html("Call 0120-0178-27 <now> & not 0120-0178-270 or 10120-0178-27.", (CARD,))
+    assert html == (
+        "Call <b>0120-0178-27</b> &lt;now&gt; &amp; not 0120-0178-270 or 10120-0178-27."
+    )
+
+
+@given(st.text(), st.booleans())
+def test_what_is_read_is_what_the_engine_wrote(text: str, with_phone: bool) -> None:
+    assert from_html(to_html(text, (CARD,) if with_phone else ())) == text
+
+
+def test_a_short_text_is_one_message() -> None:
+    assert split_text("Hello\n\nworld") == ["Hello\n\nworld"]
+
+
+def test_a_long_text_is_cut_between_paragraphs() -> None:
+    paragraphs = ["a" * 3000, "b" * 3000, "c" * 100]
+    assert split_text("\n\n".join(paragraphs)) == ["a" * 3000, "b" * 3000 + "\n\n" + "c" * 100]
+
+
+def test_a_paragraph_longer_than_a_message_is_cut_between_lines_then_words() -> None:
+    lines = "\n".join(["line " * 100] * 20)
+    parts = split_text(lines)
+    assert len(parts) > 1
+    assert all(_units(part) <= MAX_MESSAGE for part in parts)
+    assert all(not part.startswith("\n") and not part.endswith("\n") for part in parts)
+
+
+def test_characters_outside_the_bmp_count_double_and_are_never_cut() -> None:
+    parts = split_text("☎😀" * 3000)  # no separator at all: cut anywhere, but between characters
+    assert all(_units(part) <= MAX_MESSAGE for part in parts)
+    assert "".join(parts) == "☎😀" * 3000
+
+
+@given(st.text(alphabet=st.sampled_from("ab \n😀"), max_size=400), st.integers(8, 60))
+def test_parts_fit_and_lose_nothing_but_the_separators(text: str, limit: int) -> None:
+    parts = split_text(text, limit)
+    assert all(_units(part) <= limit for part in parts)
+    assert "".join("".join(parts).split()) == "".join(text.split())
