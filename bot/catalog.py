@@ -8,6 +8,7 @@ Placeholders are Python format fields (``{number}``), flagged python-brace-forma
 from __future__ import annotations
 
 import string
+from collections.abc import Mapping
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -65,6 +66,10 @@ class Catalog:
 
     def text(self, language: str, key: str, /, **params: object) -> str:
         """The formatted message; literal braces are written doubled in the catalogs."""
+        return self.format(language, key, params)
+
+    def format(self, language: str, key: str, params: Mapping[str, object]) -> str:
+        """As :meth:`text`, with the parameters as a mapping (a ChainMap of several, say)."""
         return self.raw(language, key).format_map(params)
 
 

@@ -6,17 +6,22 @@ decide anything the user did not say.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 
 _VIETNAMESE = frozenset("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
-_SCRIPT_LANGUAGE = (
-    ("HIRAGANA", "ja"),
-    ("KATAKANA", "ja"),
-    ("HANGUL", "ko"),
-    ("THAI", "th"),
-    ("DEVANAGARI", "ne"),
+# Code point ranges of the scripts that name a language (unicodedata.name per character was the
+# costliest step of a turn).
+_SCRIPT_RANGES = (
+    (0x3040, 0x30FF, "ja"),  # hiragana and katakana
+    (0x31F0, 0x31FF, "ja"),  # katakana extensions
+    (0xFF66, 0xFF9F, "ja"),  # half-width katakana
+    (0x1100, 0x11FF, "ko"),  # hangul jamo
+    (0x3130, 0x318F, "ko"),  # hangul compatibility jamo
+    (0xAC00, 0xD7AF, "ko"),  # hangul syllables
+    (0x0E00, 0x0E7F, "th"),
+    (0x0900, 0x097F, "ne"),  # devanagari
 )
+_HAN_RANGES = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xF900, 0xFAFF))
 
 
 def written_language(
@@ -39,12 +44,14 @@ def written_language(
             continue
         if char.lower() in _VIETNAMESE:
             return "vi"
-        name = unicodedata.name(char, "")
-        for script, language in _SCRIPT_LANGUAGE:
-            if name.startswith(script):
+        code = ord(char)
+        if code < 0x250 or 0x1E00 <= code <= 0x1EFF:  # Latin, with Latin Extended Additional
+            seen_latin = True
+            continue
+        for low, high, language in _SCRIPT_RANGES:
+            if low <= code <= high:
                 return language
-        seen_han = seen_han or name.startswith("CJK UNIFIED IDEOGRAPH")
-        seen_latin = seen_latin or name.startswith("LATIN")
+        seen_han = seen_han or any(low <= code <= high for low, high in _HAN_RANGES)
     if seen_han:
         return default_han
     if not seen_latin:

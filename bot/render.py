@@ -6,6 +6,7 @@ knowledge through placeholders, so the catalogs hold no fact that could drift fr
 
 from __future__ import annotations
 
+from collections import ChainMap
 from datetime import datetime, timedelta
 
 from bot.catalog import Catalog
@@ -14,6 +15,8 @@ from flows.model import AnswerStep, ChoiceSet
 from knowledge.hours import HoursEngine, Status
 from knowledge.model import Knowledge, Line, Need
 from knowledge.report import report_line
+
+_ANSWER_CACHE_SIZE = 4096
 
 
 def payload(choice_set: str, option: str) -> str:
@@ -29,9 +32,12 @@ class Renderer:
         self.knowledge = knowledge
         self.hours = hours
         self.facts = page_facts(knowledge)
+        self._answers: dict[tuple[object, ...], tuple[str, tuple[PhoneCard, ...]]] = {}
 
     def text(self, language: str, key: str, /, **params: object) -> str:
-        return self.catalog.text(language, key, **self.facts, **params)
+        # A ChainMap, not a merged dict: most messages name no fact, and copying all of them
+        # for every message was a tenth of a turn.
+        return self.catalog.format(language, key, ChainMap(params, self.facts))
 
     def when(self, moment: datetime, at: datetime, language: str) -> str:
         """`20:00` today, `tomorrow 08:30`, else weekday and date: always Japan time."""
@@ -142,7 +148,27 @@ class Renderer:
         A caller who will speak Japanese gets the Japanese numbers; one whose phone language is
         not known yet gets the foreign-language numbers with every language group's status,
         after the Japanese ones when the conversation itself is in Japanese.
+
+        Hours change only on the minute, so an answer is computed once per minute and kept:
+        callers who lost a phone in the same minute get the same answer.
         """
+        minute = at.astimezone(self.hours.zone).replace(second=0, microsecond=0)
+        key = (id(step), minute, language, phone_language, first)
+        found = self._answers.get(key)
+        if found is None:
+            if len(self._answers) >= _ANSWER_CACHE_SIZE:
+                self._answers.clear()
+            found = self._answers[key] = self._answer(step, minute, language, phone_language, first)
+        return found
+
+    def _answer(
+        self,
+        step: AnswerStep,
+        at: datetime,
+        language: str,
+        phone_language: str | None,
+        first: str | None,
+    ) -> tuple[str, tuple[PhoneCard, ...]]:
         paragraphs = [self.text(language, step.message)]
         if phone_language == "ja":
             line_ids = step.japanese_lines

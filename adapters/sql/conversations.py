@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from types import ModuleType
 
-from sqlalchemy import Connection, delete, select, text
+from sqlalchemy import Connection, bindparam, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.sql.database import Database
@@ -50,67 +51,93 @@ class SqlConversationStore:
             return result.rowcount
 
 
+class _Statements:
+    """A dialect's statements for a turn, built once: building SQLAlchemy constructs on every
+    turn cost more than running them."""
+
+    def __init__(self, dialect: ModuleType) -> None:
+        claim = dialect.insert(deliveries).values(
+            channel=bindparam("channel"),
+            delivery_id=bindparam("delivery_id"),
+            handled_at=bindparam("now"),
+        )
+        self.claim = claim.on_conflict_do_nothing(
+            index_elements=[deliveries.c.channel, deliveries.c.delivery_id]
+        ).returning(deliveries.c.delivery_id)
+        self.load = select(conversations.c.state).where(conversations.c.key == bindparam("key"))
+        save = dialect.insert(conversations).values(
+            key=bindparam("key"), state=bindparam("state"), updated_at=bindparam("now")
+        )
+        self.save = save.on_conflict_do_update(
+            index_elements=[conversations.c.key],
+            set_={"state": save.excluded.state, "updated_at": save.excluded.updated_at},
+        )
+        self.delete = delete(conversations).where(conversations.c.key == bindparam("key"))
+        add = dialect.insert(inquiries).values(
+            {column: bindparam(column) for column in _INQUIRY_COLUMNS}
+        )
+        # RETURNING rather than rowcount, which drivers report differently for DO NOTHING.
+        self.add_inquiry = add.on_conflict_do_nothing(
+            index_elements=[inquiries.c.draft_key]
+        ).returning(inquiries.c.id)
+
+
+_INQUIRY_COLUMNS = (
+    "reference",
+    "draft_key",
+    "created_at",
+    "consent_at",
+    "notice_version",
+    "channel",
+    "locale",
+    "topic",
+    "email",
+    "text",
+    "application_id",
+)
+_STATEMENTS = {"postgresql": _Statements(postgresql), "sqlite": _Statements(sqlite)}
+
+
 class SqlTransaction:
     """One turn of one conversation, on one connection."""
 
     def __init__(self, connection: Connection, conversation: str) -> None:
         self.connection = connection
         self.conversation = conversation
-        self.dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+        self.sql = _STATEMENTS[connection.dialect.name]
 
     def claim(self, channel: str, delivery_id: str) -> bool:
         """Record a delivery as handled by this turn; False when a turn already did."""
-        statement = self.dialect.insert(deliveries).values(
-            channel=channel, delivery_id=delivery_id, handled_at=datetime.now(UTC)
-        )
         inserted = self.connection.execute(
-            statement.on_conflict_do_nothing(
-                index_elements=[deliveries.c.channel, deliveries.c.delivery_id]
-            ).returning(deliveries.c.delivery_id)
+            self.sql.claim,
+            {"channel": channel, "delivery_id": delivery_id, "now": datetime.now(UTC)},
         )
         return inserted.first() is not None
 
     def load(self) -> str | None:
-        return self.connection.execute(
-            select(conversations.c.state).where(conversations.c.key == self.conversation)
-        ).scalar_one_or_none()
+        found = self.connection.execute(self.sql.load, {"key": self.conversation})
+        return found.scalar_one_or_none()
 
     def save(self, state: str) -> None:
-        values = {"key": self.conversation, "state": state, "updated_at": datetime.now(UTC)}
-        statement = self.dialect.insert(conversations).values(**values)
         self.connection.execute(
-            statement.on_conflict_do_update(
-                index_elements=[conversations.c.key],
-                set_={
-                    "state": statement.excluded.state,
-                    "updated_at": statement.excluded.updated_at,
-                },
-            )
+            self.sql.save, {"key": self.conversation, "state": state, "now": datetime.now(UTC)}
         )
 
     def delete(self) -> None:
-        self.connection.execute(
-            delete(conversations).where(conversations.c.key == self.conversation)
-        )
+        self.connection.execute(self.sql.delete, {"key": self.conversation})
 
     def add_inquiry(self, draft: InquiryDraft) -> bool:
-        statement = self.dialect.insert(inquiries).values(
-            reference=draft.reference,
-            draft_key=draft.key,
-            created_at=draft.created_at,
-            consent_at=draft.consent_at,
-            notice_version=draft.notice_version,
-            channel=draft.channel,
-            locale=draft.locale,
-            topic=draft.topic,
-            email=draft.email,
-            text=draft.text,
-            application_id=draft.application_id,
-        )
-        # RETURNING rather than rowcount, which drivers report differently for DO NOTHING.
-        inserted = self.connection.execute(
-            statement.on_conflict_do_nothing(index_elements=[inquiries.c.draft_key]).returning(
-                inquiries.c.id
-            )
-        )
-        return inserted.first() is not None
+        values = {
+            "reference": draft.reference,
+            "draft_key": draft.key,
+            "created_at": draft.created_at,
+            "consent_at": draft.consent_at,
+            "notice_version": draft.notice_version,
+            "channel": draft.channel,
+            "locale": draft.locale,
+            "topic": draft.topic,
+            "email": draft.email,
+            "text": draft.text,
+            "application_id": draft.application_id,
+        }
+        return self.connection.execute(self.sql.add_inquiry, values).first() is not None
