@@ -11,7 +11,12 @@ import argparse
 import os
 import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from slack_sdk import WebClient
+
+    from adapters.slack.staff import StaffDesk
 
 DEFAULT_API_URL = "https://slack.com/api/"
 
@@ -30,6 +35,24 @@ def add_slack_parser(commands: Any) -> None:
     slack.add_argument("--host", default="127.0.0.1", help="HTTP address (default: 127.0.0.1)")
     slack.add_argument("--db", help="database URL (default: DATABASE_URL, else an SQLite file)")
     slack.set_defaults(handler=run_slack)
+
+
+def staff_desk(environ: Mapping[str, str], client: WebClient | None = None) -> StaffDesk | None:
+    """The staff channel's desk when SLACK_BOT_TOKEN and SLACK_STAFF_CHANNEL are set: any bot
+    process (Telegram's too) announces the inquiries it stores there."""
+    from adapters.slack.language import Texts
+    from adapters.slack.staff import StaffDesk
+    from adapters.slack.web import web_client
+    from bot.catalog import Catalog
+
+    token, channel = environ.get("SLACK_BOT_TOKEN"), environ.get("SLACK_STAFF_CHANNEL")
+    if not (token and channel):
+        return None
+    client = client or web_client(token, environ.get("SLACK_API_URL") or DEFAULT_API_URL)
+    texts = Texts(Catalog.load())
+    return StaffDesk(
+        client=client, channel=channel, texts=texts, locale=environ.get("SLACK_STAFF_LOCALE")
+    )
 
 
 def run_slack(args: argparse.Namespace, environ: Mapping[str, str] = os.environ) -> int:
@@ -53,22 +76,13 @@ def run_slack(args: argparse.Namespace, environ: Mapping[str, str] = os.environ)
 
     from adapters.bootstrap import build_app
     from adapters.slack.app import build_bolt_app
-    from adapters.slack.language import Texts
-    from adapters.slack.staff import StaffDesk
     from adapters.slack.staff_store import SqlStaffLog
     from adapters.slack.web import web_client
-    from bot.catalog import Catalog
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     client = web_client(str(token), environ.get("SLACK_API_URL") or DEFAULT_API_URL)
-    channel = environ.get("SLACK_STAFF_CHANNEL")
-    desk = None
-    if channel:
-        texts = Texts(Catalog.load())
-        desk = StaffDesk(
-            client=client, channel=channel, texts=texts, locale=environ.get("SLACK_STAFF_LOCALE")
-        )
-    else:
+    desk = staff_desk(environ, client)
+    if desk is None:
         logging.warning("SLACK_STAFF_CHANNEL is not set: new inquiries are not posted to staff")
     app = build_app(args.db, on_inquiry=(desk.announce,) if desk else ())
     try:
