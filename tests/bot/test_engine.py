@@ -170,5 +170,7 @@ def test_a_language_name_after_an_answer_gives_the_answer_in_it():
 
 def test_the_written_language_group_comes_first():
     service = make_service()
-    text = said(service.handle(event("lost card - Tôi bị mất thẻ", at="2026-11-25T10:00")))
+    text = said(
+        service.handle(event("lost card - Tôi bị mất thẻ", at="2026-11-25T10:00", locale="en"))
+    )
     assert text.index("Tiếng Việt (Vietnamese)") < text.index("English, 中文")
