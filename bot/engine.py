@@ -22,6 +22,10 @@ from flows.model import FlowSet
 from knowledge.hours import HoursEngine
 from knowledge.model import Knowledge
 
+# Client locales that name a catalog language by another code: Filipino for Tagalog, and the
+# legacy code of Indonesian that some clients still send.
+_LOCALE_ALIASES = {"fil": "tl", "in": "id"}
+
 
 @dataclass(frozen=True, slots=True)
 class Turn:
@@ -103,6 +107,7 @@ class Engine:
             return chosen
         if event.locale:
             code = event.locale.replace("_", "-").split("-", 1)[0].lower()
+            code = _LOCALE_ALIASES.get(code, code)
             if code in available:
                 return code
         if state is not None and state.locale in available:

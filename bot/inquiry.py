@@ -22,8 +22,39 @@ TEXT_MIN = 10
 TEXT_MAX = 2000
 EMAIL_MAX = 254
 APPLICATION_ID_DIGITS = 23
+# What "I have none, go on" is typed as, in the eleven languages (the prompt says "skip").
 SKIP_WORDS = frozenset(
-    {"skip", "none", "no", "don't have it", "i don't have it", "なし", "スキップ", "わからない"}
+    {
+        "skip",
+        "none",
+        "no",
+        "don't have it",
+        "i don't have it",
+        "なし",
+        "スキップ",
+        "わからない",
+        "跳过",
+        "没有",
+        "건너뛰기",
+        "없음",
+        "없어요",
+        "omitir",
+        "saltar",
+        "no tengo",
+        "pular",
+        "não tenho",
+        "nao tenho",
+        "bỏ qua",
+        "không có",
+        "ข้าม",
+        "ไม่มี",
+        "lewati",
+        "tidak ada",
+        "laktawan",
+        "wala",
+        "छोड्नुहोस्",
+        "छैन",
+    }
 )
 # Limits quoted by the inquiry's prompts.
 PROMPT_PARAMS: Mapping[str, object] = {"text_min": TEXT_MIN, "text_max": TEXT_MAX}

@@ -38,12 +38,22 @@ class Mentions:
         return None
 
 
+def _spaced_script(text: str) -> bool:
+    """Latin, Cyrillic and the like, whose words are separated by spaces (so matching an
+    option within a longer answer is safe there, and only there)."""
+    return all(ord(char) < 0x2E80 or not char.isalpha() for char in text) and not any(
+        0x0E00 <= ord(char) <= 0x0E7F
+        for char in text  # Thai writes no spaces between words
+    )
+
+
 class Understanding:
     """Matches answers to choice sets and finds mentions of extractable sets in free text."""
 
     def __init__(self, flows: FlowSet, catalog: Catalog) -> None:
         self.flows = flows
         self._matchers: dict[str, ChoiceMatcher] = {}
+        self._exact: dict[str, dict[str, str]] = {}
         self._commands: dict[str, str] = {}
         for choice in flows.choices.values():
             options = [
@@ -59,6 +69,9 @@ class Understanding:
             self._matchers[choice.id] = ChoiceMatcher(
                 options, priorities={option.id: option.priority for option in choice.options}
             )
+            self._exact[choice.id] = {
+                normalize(phrase): option_id for option_id, phrases in options for phrase in phrases
+            }
         words = {normalize(word) for words in flows.negations.values() for word in words}
         # Words of a spaced script are matched whole ("not", "no"), "n't" as a word ending;
         # others (Japanese) as substrings, since nothing separates their words.
@@ -87,9 +100,18 @@ class Understanding:
         return self._ui_languages.get(normalize(text))
 
     def answer(self, choice_set: str, text: str) -> str | None:
-        """The option the whole message answers; None if unclear, or negated in a strict set."""
-        if self.flows.choices[choice_set].strict and self.negated(text):
-            return None
+        """The option the whole message answers; None if unclear.
+
+        In a strict set (consent, send) an answer that negates is never taken, and in scripts
+        written without spaces only the whole answer counts: 同意って何ですか asks about
+        agreeing, it does not agree, though it contains 同意.
+        """
+        if self.flows.choices[choice_set].strict:
+            if self.negated(text):
+                return None
+            exact = self._exact[choice_set].get(normalize(text))
+            if exact is not None or not _spaced_script(text):
+                return exact
         match = self._matchers[choice_set].match_answer(text)
         return match.option_id if match else None
 
@@ -97,7 +119,7 @@ class Understanding:
         normalized = normalize(text)
         words = normalized.replace("’", "'").split()
         return (
-            any(word.strip(".,!?") in self._negation_words for word in words)
+            any(word.strip(".,!?¿¡") in self._negation_words for word in words)
             or any(word.endswith(tuple(self._negation_endings)) for word in words)
             or any(part in normalized for part in self._negation_parts)
         )

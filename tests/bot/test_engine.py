@@ -174,3 +174,35 @@ def test_the_written_language_group_comes_first():
         service.handle(event("lost card - Tôi bị mất thẻ", at="2026-11-25T10:00", locale="en"))
     )
     assert text.index("Tiếng Việt (Vietnamese)") < text.index("English, 中文")
+
+
+def test_a_question_about_consent_is_no_consent():
+    understanding = build_engine().understanding
+    for question in ("同意って何ですか", "동의가 뭐예요?", "ยินยอมคืออะไร", "sí, ¿no?"):
+        assert understanding.answer("consent", question) is None, question
+    for agreement in ("同意します", "동의합니다", "Yes, I agree!"):
+        assert understanding.answer("consent", agreement) == "agree", agreement
+
+
+def test_client_locale_aliases_reach_their_catalog():
+    assert "Bukas ngayon" in said(make_service().handle(event("lost phone", locale="fil-PH")))
+    assert "Sedang buka" in said(make_service().handle(event("lost phone", locale="in")))
+
+
+def test_skip_is_understood_in_every_language():
+    from bot.inquiry import check_application_id
+
+    for word in (
+        "skip",
+        "スキップ",
+        "omitir",
+        "pular",
+        "lewati",
+        "laktawan",
+        "bỏ qua",
+        "ข้าม",
+        "跳过",
+        "건너뛰기",
+        "छोड्नुहोस्",
+    ):
+        assert check_application_id(word, {}).value == "", word
