@@ -34,10 +34,11 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from adapters.telegram.inbound import conversation_key, read
-from adapters.telegram.outbound import retrying, send_reply
+from adapters.telegram.outbound import quiet_send_advice, retrying, send_reply
 from adapters.telegram.request import AiohttpRequest
+from adapters.telegram.turns import TurnThread
 from bot.catalog import FALLBACK
-from bot.messages import Event
+from bot.messages import Event, Reply
 from bot.service import BotService
 
 API_URL = "https://api.telegram.org"
@@ -82,6 +83,7 @@ def build_application(
             throughput, less CPU).
     """
     adapter = _Adapter(service, clock, turn_threads)
+    quiet_send_advice()
     api_url = api_url.rstrip("/")
     application = (
         Application.builder()
@@ -110,7 +112,13 @@ class _Adapter:
     ) -> None:
         self.service = service
         self.clock = clock
-        self.threads = ThreadPoolExecutor(threads, "telegram-turn") if threads else None
+        # One thread: TurnThread, leaner per turn than an executor; more: a pool of them.
+        self.turns: TurnThread[Event, tuple[Reply, ...]] | None = None
+        self.threads: ThreadPoolExecutor | None = None
+        if threads == 1:
+            self.turns = TurnThread(service.handle)
+        elif threads:
+            self.threads = ThreadPoolExecutor(threads, "telegram-turn")
         self.catalog = service.engine.catalog
         # Weak: a chat's lock lives only while one of its updates holds or awaits it.
         self.locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -131,6 +139,8 @@ class _Adapter:
                 log.warning("could not register the command menu for %s", code or "everyone")
 
     async def close(self, _application: TelegramApp) -> None:
+        if self.turns is not None:
+            self.turns.close()
         if self.threads is not None:
             self.threads.shutdown(wait=False)
 
@@ -188,8 +198,12 @@ class _Adapter:
                 user=str(user.id) if user else None,
                 delivery_id=str(update.update_id),  # the service answers each update once
             )
-            # The service is synchronous (SQLAlchemy): off the event loop, as asyncio.to_thread.
-            loop = asyncio.get_running_loop()
-            for reply in await loop.run_in_executor(self.threads, self.service.handle, event):
+            # The service is synchronous (SQLAlchemy): off the event loop.
+            if self.turns is not None:
+                replies = await self.turns(event)
+            else:
+                loop = asyncio.get_running_loop()
+                replies = await loop.run_in_executor(self.threads, self.service.handle, event)
+            for reply in replies:
                 await send_reply(context.bot, chat.id, reply, quote=quote)
                 quote = None
