@@ -49,10 +49,13 @@ def _run(args: argparse.Namespace) -> int:
     from urllib.parse import urlsplit
 
     from adapters.bootstrap import build_app
+    from adapters.slack.command import staff_desk
     from adapters.telegram.app import ALLOWED_UPDATES, API_URL, build_application
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    app = build_app(args.db)
+    # Inquiries written on Telegram reach the staff's Slack channel too, when one is configured.
+    desk = staff_desk(os.environ)
+    app = build_app(args.db, on_inquiry=(desk.announce,) if desk else ())
     try:
         application = build_application(
             app.service,

@@ -114,3 +114,21 @@ def test_the_command_serves_slack_events_over_http(tmp_path: Path) -> None:
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+def test_the_staff_desk_comes_from_the_environment() -> None:
+    from adapters.slack.command import staff_desk
+
+    assert staff_desk({}) is None
+    assert staff_desk({"SLACK_BOT_TOKEN": "xoxb-1"}) is None  # no channel: nothing to post to
+    desk = staff_desk(
+        {
+            "SLACK_BOT_TOKEN": "xoxb-1",
+            "SLACK_STAFF_CHANNEL": "C0STAFF",
+            "SLACK_STAFF_LOCALE": "ja",
+            "SLACK_API_URL": "http://127.0.0.1:9/api/",
+        }
+    )
+    assert desk is not None
+    assert (desk.channel, desk.locale) == ("C0STAFF", "ja")
+    assert desk.client.base_url == "http://127.0.0.1:9/api/"
