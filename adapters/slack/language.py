@@ -17,6 +17,7 @@ from bot.catalog import FALLBACK, Catalog
 
 log = logging.getLogger(__name__)
 
+
 def language_of(locale: str | None) -> str:
     """``ja-JP`` → ``ja``; English when Slack did not say."""
     return locale.replace("_", "-").split("-", 1)[0].lower() if locale else FALLBACK
