@@ -164,6 +164,7 @@ def _flows_graph(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from adapters.serve.command import add_serve_parser
     from adapters.slack.command import add_slack_parser
     from adapters.telegram.command import add_telegram_parser
 
@@ -245,6 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_telegram_parser(commands)
     add_slack_parser(commands)
+    add_serve_parser(commands)
     return parser
 
 
