@@ -1,4 +1,4 @@
-"""One turn of a conversation: reads the event against the state, walks the flow, says things.
+"""The dialogue: reads the event against the state and walks the flows.
 
 Precedence follows DESIGN.md: commands (only as whole messages); free text while an input is
 asked for; an option's number; a lost card or phone (rule 1: urgent first, wherever the user
@@ -8,69 +8,30 @@ asked again once, then the menu and the main numbers are offered (rule 3).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
-from datetime import datetime
-from typing import TYPE_CHECKING
 
-from bot.catalog import placeholders
-from bot.inquiry import INQUIRY_SLOTS, PROMPT_PARAMS, VALIDATORS, InquiryDraft
+from bot.inquiry import INQUIRY_SLOTS, VALIDATORS, build_draft, consent_slots
 from bot.language import written_language
-from bot.messages import Button, Event, PhoneCard, Reply
+from bot.messages import PhoneCard
 from bot.normalize import digits_only
-from bot.render import payload
-from bot.state import ConversationState
+from bot.turn import Turn
 from bot.understanding import Mentions
 from flows.model import (
     ActionStep,
     AnswerStep,
     AskStep,
-    Flow,
     HandoverStep,
     InputStep,
     SlotSpec,
     Step,
 )
 
-if TYPE_CHECKING:
-    from bot.engine import Engine
-
 _MAX_HOPS = 32  # steps entered in one turn; flows are validated, this only stops a data cycle
 _MISSES_BEFORE_MENU = 2
-_DRAFT_SLOTS = ("inquiry_key", "email", "text", "consent_at", "notice_version")
-# What outlives a topic: the languages, and the last topic (for the inquiry it may lead to).
-_KEPT_SLOTS = ("phone_language", "previous_topic", "written_language", "ui_language")
 
 
-class StaleState(LookupError):
-    """A stored state that reached a step without what that step needs (an older version's)."""
-
-
-class Dialogue:
-    """Mutable for the length of one turn; the engine keeps only its replies and final state."""
-
-    def __init__(
-        self,
-        engine: Engine,
-        event: Event,
-        state: ConversationState | None,
-        language: str,
-        *,
-        storage_available: bool = True,
-        attempt: int = 1,
-    ) -> None:
-        self.storage_available = storage_available
-        self.attempt = attempt
-        self.engine = engine
-        self.flows = engine.flows
-        self.render = engine.renderer
-        self.event = event
-        self.language = language
-        self.fresh = state is None
-        self.state = replace(state or self._start_state({}), locale=language)
-        self.replies: list[Reply] = []
-        self.inquiries: list[InquiryDraft] = []
-        self.erase = False
+class Dialogue(Turn):
+    """Reads the event and walks the flows; see :class:`bot.turn.Turn` for what it works with."""
 
     def run(self) -> None:
         if self.event.button:
@@ -79,12 +40,6 @@ class Dialogue:
             self.on_text(self.event.text)
         else:
             self.miss()
-
-    def result_state(self) -> ConversationState | None:
-        if self.erase:
-            return None
-        buttons = next((reply.buttons for reply in reversed(self.replies) if reply.buttons), ())
-        return replace(self.state, buttons=tuple(button.payload for button in buttons))
 
     # -- reading the user ----------------------------------------------------------------------
 
@@ -310,18 +265,6 @@ class Dialogue:
                 return self.flow().start
         return None
 
-    def numbers(self, step: AnswerStep) -> tuple[str, tuple[PhoneCard, ...]]:
-        """The answer's text and phone cards for this caller: their phone language if known,
-        else every language group, the one they write in first."""
-        slots = self.state.slots
-        return self.render.answer(
-            step,
-            self.event.at,
-            self.language,
-            slots.get("phone_language"),
-            first=slots.get("written_language", self.language),
-        )
-
     def interject(self, topic: str) -> None:
         """The urgent answer for ``topic``, said without leaving the current step."""
         main = self.flows.flows[self.flows.main]
@@ -347,11 +290,8 @@ class Dialogue:
         the store is down), else an empty string."""
         if action == "record_consent":
             notice = self.text("inquiry.privacy_notice")
-            self.state = self.state.with_slots(
-                consent_at=self.event.at.isoformat(),
-                notice_version=hashlib.sha256(notice.encode("utf-8")).hexdigest()[:16],
-                inquiry_key=self.engine.new_token(),
-            )
+            token = self.engine.new_token()
+            self.state = self.state.with_slots(**consent_slots(notice, self.event.at, token))
         elif action == "submit_inquiry":
             return self.submit()
         # discard_inquiry: ending the flow drops every inquiry slot; nothing else was kept.
@@ -362,54 +302,17 @@ class Dialogue:
         reference, or None when nothing can be stored now."""
         if not self.storage_available:
             return None
-        slots = self.state.slots
-        missing = [name for name in _DRAFT_SLOTS if not slots.get(name)]
-        if missing:
-            raise StaleState(f"confirming an inquiry without {missing}")
-        draft = InquiryDraft(
-            key=f"{self.event.conversation}:{slots['inquiry_key']}",
-            reference=self.engine.reference_for(f"{slots['inquiry_key']}:{self.attempt}"),
-            conversation=self.event.conversation,
-            channel=self.event.channel,
+        draft = build_draft(
+            self.state.slots,
+            event=self.event,
             locale=self.language,
-            topic=slots.get("previous_topic"),
-            email=slots["email"],
-            text=slots["text"],
-            application_id=slots.get("application_id") or None,
-            consent_at=datetime.fromisoformat(slots["consent_at"]),
-            notice_version=slots["notice_version"],
-            created_at=self.event.at,
+            reference_for=self.engine.reference_for,
+            attempt=self.attempt,
         )
         self.inquiries.append(draft)
         return draft.reference
 
-    # -- saying things -------------------------------------------------------------------------
-
-    def say(
-        self, text: str, buttons: tuple[Button, ...] = (), phones: tuple[PhoneCard, ...] = ()
-    ) -> None:
-        self.replies.append(Reply(text=text, buttons=buttons, phones=phones))
-
-    def text(self, key: str, /, **params: object) -> str:
-        return self.render.text(self.language, key, **params)
-
-    def prompt(self, key: str) -> str:
-        """A prompt or notice that may quote what the user gave (the inquiry's summary)."""
-        return self.text(key, **PROMPT_PARAMS, **self.state.slots)
-
-    def speakable(self, key: str) -> bool:
-        """A notice is left out when it names a slot the user did not fill."""
-        filled = {name for name, value in self.state.slots.items() if value}
-        known = {*PROMPT_PARAMS, *filled, *self.render.facts}
-        return placeholders(self.engine.catalog.raw(self.language, key)) <= known
-
-    def followup_buttons(self, options: tuple[str, ...]) -> tuple[Button, ...]:
-        choice = self.flows.choices["after_answer"]
-        return tuple(
-            Button(self.text(option.label), payload(choice.id, option.id))
-            for option in choice.options
-            if option.id in options
-        )
+    # -- asking and answering again -------------------------------------------------------------
 
     def ask_slot(self, step_id: str, spec: SlotSpec) -> None:
         self.wait(step_id, spec.name)
@@ -465,34 +368,3 @@ class Dialogue:
             self.say(self.text("error.unclear"))
             self.reprompt()
             self.state = replace(self.state, misses=misses)
-
-    # -- state ---------------------------------------------------------------------------------
-
-    def wait(self, step_id: str, awaiting: str | None) -> None:
-        self.state = replace(self.state, step=step_id, awaiting=awaiting)
-
-    def current_step(self) -> Step | None:
-        return self.flows.step(self.state.flow, self.state.step)
-
-    def flow(self) -> Flow:
-        return self.flows.flows[self.state.flow]
-
-    def _start_state(self, slots: dict[str, str]) -> ConversationState:
-        """The main flow's start, keeping what outlives a topic; any other flow is left."""
-        current = getattr(self, "state", None)
-        kept = {k: v for k, v in (current.slots if current else {}).items() if k in _KEPT_SLOTS}
-        main = self.flows.flows[self.flows.main]
-        return ConversationState(
-            flow=main.id,
-            step=main.start,
-            slots={**kept, **slots},
-            locale=self.language,
-            last_answer=current.last_answer if current else None,
-        )
-
-    def _after_flow(
-        self, *, last_answer: str | None = None, previous_topic: str | None = None
-    ) -> ConversationState:
-        """Back at the main flow's start, waiting for a new topic."""
-        state = self._start_state({"previous_topic": previous_topic} if previous_topic else {})
-        return replace(state, awaiting="topic", last_answer=last_answer)

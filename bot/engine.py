@@ -11,12 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.catalog import Catalog
-from bot.dialogue import Dialogue, StaleState
+from bot.dialogue import Dialogue
 from bot.inquiry import InquiryDraft, reference_for
 from bot.language import written_language
 from bot.messages import Event, Reply
 from bot.render import Renderer
-from bot.state import ConversationState
+from bot.state import ConversationState, StaleState
 from bot.understanding import Understanding
 from flows.model import FlowSet
 from knowledge.hours import HoursEngine

@@ -15,8 +15,10 @@ from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
 
+from bot.messages import Event
 from bot.mynumber import mask_individual_numbers
 from bot.normalize import normalize
+from bot.state import StaleState
 
 TEXT_MIN = 10
 TEXT_MAX = 2000
@@ -113,6 +115,51 @@ class InquiryDraft:
     consent_at: datetime
     notice_version: str
     created_at: datetime
+
+
+_DRAFT_SLOTS = ("inquiry_key", "email", "text", "consent_at", "notice_version")
+
+
+def consent_slots(notice: str, at: datetime, token: str) -> dict[str, str]:
+    """What agreeing records: when, to which notice (a hash of its text), and the draft's
+    secret key, which makes its reference and its storage idempotent."""
+    return {
+        "consent_at": at.isoformat(),
+        "notice_version": hashlib.sha256(notice.encode("utf-8")).hexdigest()[:16],
+        "inquiry_key": token,
+    }
+
+
+def build_draft(
+    slots: Mapping[str, str],
+    *,
+    event: Event,
+    locale: str,
+    reference_for: Callable[[str], str],
+    attempt: int,
+) -> InquiryDraft:
+    """The confirmed inquiry from the conversation's slots.
+
+    Raises:
+        StaleState: a stored state reached the confirmation without what it needs.
+    """
+    missing = [name for name in _DRAFT_SLOTS if not slots.get(name)]
+    if missing:
+        raise StaleState(f"confirming an inquiry without {missing}")
+    return InquiryDraft(
+        key=f"{event.conversation}:{slots['inquiry_key']}",
+        reference=reference_for(f"{slots['inquiry_key']}:{attempt}"),
+        conversation=event.conversation,
+        channel=event.channel,
+        locale=locale,
+        topic=slots.get("previous_topic"),
+        email=slots["email"],
+        text=slots["text"],
+        application_id=slots.get("application_id") or None,
+        consent_at=datetime.fromisoformat(slots["consent_at"]),
+        notice_version=slots["notice_version"],
+        created_at=event.at,
+    )
 
 
 def check_email(text: str, slots: Mapping[str, str]) -> Checked:
