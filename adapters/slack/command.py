@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,10 @@ def add_slack_parser(commands: Any) -> None:
     slack.add_argument("--host", default="127.0.0.1", help="HTTP address (default: 127.0.0.1)")
     slack.add_argument("--db", help="database URL (default: DATABASE_URL, else an SQLite file)")
     slack.set_defaults(handler=run_slack)
+
+
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(0)
 
 
 def staff_desk(environ: Mapping[str, str], client: WebClient | None = None) -> StaffDesk | None:
@@ -91,7 +96,14 @@ def run_slack(args: argparse.Namespace, environ: Mapping[str, str] = os.environ)
         if socket_mode:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-            SocketModeHandler(bolt, str(app_token)).start()  # type: ignore[no-untyped-call]
+            handler = SocketModeHandler(bolt, str(app_token))  # type: ignore[no-untyped-call]
+            # Without a handler SIGTERM (a deploy) ends the process at once: the socket is not
+            # closed and the database not released. Turn it into a normal exit instead.
+            signal.signal(signal.SIGTERM, _exit_on_signal)
+            try:
+                handler.start()  # type: ignore[no-untyped-call]
+            finally:
+                handler.close()  # type: ignore[no-untyped-call]
         else:
             from adapters.slack.web import serve
 

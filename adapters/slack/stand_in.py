@@ -4,13 +4,19 @@ A real HTTP server (as slack-bolt's own tests/mock_web_api_server) that answers 
 the adapter call (auth.test, chat.postMessage, chat.postEphemeral, chat.update, views.publish,
 users.info) and the response_urls of slash commands and buttons, and records every call. It can
 answer one call of a method with 429 and Retry-After, as Slack does when rate-limiting.
+
+With :meth:`StandInSlack.socket_mode` it also serves Socket Mode: apps.connections.open (with
+the app-level token) hands out the URL of a real WebSocket endpoint (aiohttp), which greets each
+connection with ``hello``, pushes envelopes, and records what the client sends back (its acks).
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +27,8 @@ from urllib.parse import parse_qsl, urlsplit
 TEAM = "T0STANDIN"
 BOT_USER = "U0STANDBOT"
 BOT_ID = "B0STANDBOT"
+APP_ID = "A0STANDIN"
+SOCKET_PATH = "/socket"
 RESPONSE_URL = "response_url"  # the method name recorded for a post to a response_url
 _JSON_FIELDS = ("blocks", "view", "attachments")  # JSON strings when sent as form fields
 
@@ -37,8 +45,10 @@ class Call:
 class StandInSlack:
     """Slack's Web API for one bot token; start it with :meth:`running`."""
 
-    def __init__(self, *, token: str = "xoxb-stand-in") -> None:
+    def __init__(self, *, token: str = "xoxb-stand-in", app_token: str = "xapp-stand-in") -> None:
         self.token = token
+        self.app_token = app_token
+        self.socket: SocketModeServer | None = None
         self.users: dict[str, dict[str, Any]] = {}
         self._calls: list[Call] = []
         self._lock = threading.Lock()
@@ -63,6 +73,18 @@ class StandInSlack:
             server.shutdown()
             server.server_close()
             thread.join(timeout=5)
+
+    @contextmanager
+    def socket_mode(self) -> Iterator[SocketModeServer]:
+        """Serve Socket Mode's WebSocket on a free port of 127.0.0.1 for the block: from then
+        on apps.connections.open answers with its URL."""
+        server = SocketModeServer()
+        with server.running():
+            self.socket = server
+            try:
+                yield server
+            finally:
+                self.socket = None
 
     @property
     def api_url(self) -> str:
@@ -119,12 +141,24 @@ class StandInSlack:
             self._record(Call(method, params, status=429))
             limited = {"Retry-After": str(retry_after), "Content-Type": "application/json"}
             return 429, limited, b'{"ok": false, "error": "ratelimited"}'
-        if headers.get("Authorization") != f"Bearer {self.token}":
-            result: dict[str, Any] = {"ok": False, "error": "invalid_auth"}
+        authorization = headers.get("Authorization")
+        if method == "apps.connections.open":  # the one method called with the app-level token
+            result: dict[str, Any] = self._connections_open(authorization)
+        elif authorization != f"Bearer {self.token}":
+            result = {"ok": False, "error": "invalid_auth"}
         else:
             result = self._result(method, params)
         self._record(Call(method, params))
         return 200, {"Content-Type": "application/json"}, json.dumps(result).encode()
+
+    def _connections_open(self, authorization: str | None) -> dict[str, Any]:
+        if authorization == f"Bearer {self.token}":
+            return {"ok": False, "error": "not_allowed_token_type"}
+        if authorization != f"Bearer {self.app_token}":
+            return {"ok": False, "error": "invalid_auth"}
+        if self.socket is None:
+            return {"ok": False, "error": "socket_mode_not_served"}  # the stand-in's own error
+        return {"ok": True, "url": self.socket.url}
 
     def _result(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
@@ -179,3 +213,133 @@ def _handler(stand_in: StandInSlack) -> type[BaseHTTPRequestHandler]:
             pass  # the calls are recorded; a line per request on stderr would drown the output
 
     return Handler
+
+
+class SocketModeServer:
+    """Socket Mode's WebSocket endpoint (``GET /socket``), served by aiohttp on its own event
+    loop thread. Each connection is greeted with ``hello``; :meth:`push` sends an envelope to
+    the latest connection; every JSON message a client sends is recorded (:meth:`received`)."""
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._sockets: list[Any] = []  # aiohttp WebSocketResponses, open ones
+        self._received: list[dict[str, Any]] = []
+        self._changed = threading.Condition()
+        self._connections = 0
+        self._port = 0
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self._port}{SOCKET_PATH}"
+
+    @contextmanager
+    def running(self) -> Iterator[SocketModeServer]:
+        from aiohttp import web
+
+        loop = asyncio.new_event_loop()
+        app = web.Application()
+        app.router.add_get(SOCKET_PATH, self._serve)
+        runner = web.AppRunner(app, handle_signals=False)
+
+        async def start() -> None:
+            await runner.setup()
+            site = web.TCPSite(runner, "127.0.0.1", 0)
+            await site.start()
+            self._port = runner.addresses[0][1]
+
+        thread = threading.Thread(target=loop.run_forever, name="slack-socket-mode", daemon=True)
+        thread.start()
+        self._loop = loop
+        try:
+            asyncio.run_coroutine_threadsafe(start(), loop).result(timeout=10)
+            yield self
+        finally:
+            asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=10)
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(timeout=5)
+            loop.close()
+
+    async def _serve(self, request: Any) -> Any:
+        from aiohttp import WSMsgType, web
+
+        socket = web.WebSocketResponse(autoping=True)  # answers the client's pings with pongs
+        await socket.prepare(request)
+        await socket.send_json(
+            {
+                "type": "hello",
+                "num_connections": 1,
+                "debug_info": {"host": "stand-in"},
+                "connection_info": {"app_id": APP_ID},
+            }
+        )
+        with self._changed:
+            self._sockets.append(socket)
+            self._connections += 1
+            self._changed.notify_all()
+        try:
+            async for message in socket:
+                if message.type == WSMsgType.TEXT:
+                    with self._changed:
+                        self._received.append(json.loads(message.data))
+                        self._changed.notify_all()
+        finally:
+            with self._changed:
+                self._sockets.remove(socket)
+                self._changed.notify_all()
+        return socket
+
+    def connections(self) -> int:
+        """How many connections there have been."""
+        with self._changed:
+            return self._connections
+
+    def wait_connected(self, timeout: float = 10) -> int:
+        """Wait for an open connection; how many there have been."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: self._sockets, timeout=timeout):
+                raise TimeoutError("no Socket Mode connection")
+            return self._connections
+
+    def push(self, envelope: dict[str, Any], *, timeout: float = 10) -> None:
+        """Send ``envelope`` (as JSON) over the latest open connection."""
+        self.wait_connected(timeout)
+        with self._changed:
+            socket = self._sockets[-1]
+        assert self._loop is not None
+        sent = asyncio.run_coroutine_threadsafe(socket.send_json(envelope), self._loop)
+        sent.result(timeout=timeout)
+
+    def push_event(
+        self, body: dict[str, Any], *, envelope_id: str, timeout: float = 10
+    ) -> dict[str, Any]:
+        """Deliver an Events API callback ``body`` as Slack does over Socket Mode, and wait for
+        the client's acknowledgement of ``envelope_id``; that acknowledgement."""
+        self.push(
+            {
+                "envelope_id": envelope_id,
+                "type": "events_api",
+                "payload": body,
+                "accepts_response_payload": False,
+                "retry_attempt": 0,
+                "retry_reason": "",
+            },
+            timeout=timeout,
+        )
+        return self.wait_ack(envelope_id, timeout=timeout)
+
+    def wait_ack(self, envelope_id: str, *, timeout: float = 10) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                for message in self._received:
+                    if message.get("envelope_id") == envelope_id:
+                        return message
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"no acknowledgement of {envelope_id}")
+                self._changed.wait(left)
+
+    def received(self) -> list[dict[str, Any]]:
+        """Every JSON message the clients sent, in order."""
+        with self._changed:
+            return list(self._received)
