@@ -33,6 +33,7 @@ class Renderer:
         self.hours = hours
         self.facts = page_facts(knowledge)
         self._answers: dict[tuple[object, ...], tuple[str, tuple[PhoneCard, ...]]] = {}
+        self._buttons: dict[tuple[str, str, str | None], tuple[Button, ...]] = {}
 
     def text(self, language: str, key: str, /, **params: object) -> str:
         # A ChainMap, not a merged dict: most messages name no fact, and copying all of them
@@ -197,12 +198,19 @@ class Renderer:
     def buttons(
         self, choices: ChoiceSet, language: str, first: str | None = None
     ) -> tuple[Button, ...]:
-        """The set's menu options as buttons; ``first`` (the user's own language) leads."""
-        options = sorted(choices.menu_options, key=lambda option: option.id != first)
-        return tuple(
-            Button(self.text(language, option.label), payload(choices.id, option.id))
-            for option in options
-        )
+        """The set's menu options as buttons; ``first`` (the user's own language) leads.
+
+        Kept once made: a menu depends on nothing but these three, and most turns show one.
+        """
+        key = (choices.id, language, first)
+        found = self._buttons.get(key)
+        if found is None:
+            options = sorted(choices.menu_options, key=lambda option: option.id != first)
+            found = self._buttons[key] = tuple(
+                Button(self.text(language, option.label), payload(choices.id, option.id))
+                for option in options
+            )
+        return found
 
 
 def page_facts(knowledge: Knowledge) -> dict[str, object]:
