@@ -112,6 +112,10 @@ class Dialogue(Turn):
             self.on_command(option_id)
         elif set_id == "ui_language":
             self.switch_language(option_id)
+        elif set_id == "send_cancel" and not self.storage_available:
+            # The inquiry's state cannot be read now, nor anything stored: the button is still
+            # in the chat, and works once the store is back.
+            self.say(self.text("inquiry.unavailable_retry"))
         else:  # an option of a question that is no longer open
             self.stale()
 
@@ -352,7 +356,8 @@ class Dialogue(Turn):
     def miss(self) -> None:
         misses = self.state.misses + 1
         if self.fresh:
-            self.say(self.text("welcome"))
+            # Unknown to us, or only unreadable for now (the store is down): say which.
+            self.say(self.text("welcome" if self.storage_available else "error.degraded"))
             self.show_menu()
         elif misses >= _MISSES_BEFORE_MENU:
             self.state = self._after_flow()

@@ -1,0 +1,1 @@
+"""Fault tests: real failures (a database going away) injected under the real wiring."""
