@@ -41,7 +41,9 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from adapters.serve.command import WORKERS_VARIABLE
 from adapters.serve.metrics import CONTENT_TYPE, MeteredService, Metrics
+from adapters.telegram.command import DEFAULT_TELEGRAM_RATE, TELEGRAM_RATE_VARIABLE
 
 if TYPE_CHECKING:
     from adapters.bootstrap import App
@@ -68,6 +70,8 @@ class Settings:
     slack_token: str | None = None
     slack_secret: str | None = None
     slack_api_url: str | None = None
+    workers: int = 1
+    telegram_rate: float = 30.0  # messages a second for the whole bot; 0: no limit
     environ: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -80,8 +84,15 @@ class Settings:
             slack_token=environ.get("SLACK_BOT_TOKEN") or None,
             slack_secret=environ.get("SLACK_SIGNING_SECRET") or None,
             slack_api_url=environ.get("SLACK_API_URL") or None,
+            workers=max(1, int(environ.get(WORKERS_VARIABLE) or 1)),
+            telegram_rate=float(environ.get(TELEGRAM_RATE_VARIABLE) or DEFAULT_TELEGRAM_RATE),
             environ=dict(environ),
         )
+
+    @property
+    def telegram_rate_per_worker(self) -> float:
+        """Telegram's limit is the bot's, not a worker's: each worker keeps to its share."""
+        return self.telegram_rate / self.workers
 
     @property
     def telegram(self) -> bool:
@@ -218,6 +229,7 @@ async def _open(settings: Settings, metrics: Metrics, running: _Running) -> None
             token=str(settings.telegram_token),
             api_url=settings.telegram_api_url or API_URL,
             turn_threads=1 if bot.database.is_sqlite else None,
+            overall_max_rate=settings.telegram_rate_per_worker,
         )
         running.telegram = application
         # initialize() asks getMe (the bot's username, for mentions in groups); start() runs

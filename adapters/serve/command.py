@@ -18,6 +18,8 @@ from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 APP_FACTORY = "adapters.serve.app:create_app"
+# Set for the workers: how many of them share the bot's limits (Telegram's 30 messages/s).
+WORKERS_VARIABLE = "MYNUMBER_BOT_WORKERS"
 
 
 def add_serve_parser(commands: Any) -> None:
@@ -93,6 +95,7 @@ def run_serve(args: argparse.Namespace, environ: MutableMapping[str, str] = os.e
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     url = database_url(args.db)
     environ["DATABASE_URL"] = url  # what the workers' create_app reads
+    environ[WORKERS_VARIABLE] = str(args.workers)  # so each keeps to its share of flood limits
     problem = _prepare_database(url)
     if problem is not None:
         return _fail(problem)

@@ -13,6 +13,11 @@ import os
 import sys
 from typing import Any
 
+# Telegram allows a bot about 30 messages a second in all; a bot granted more (paid broadcasts)
+# raises it here. 0 lifts the limit (benchmarks against a stand-in).
+TELEGRAM_RATE_VARIABLE = "TELEGRAM_MAX_MESSAGES_PER_SECOND"
+DEFAULT_TELEGRAM_RATE = 30.0
+
 
 def add_telegram_parser(commands: Any) -> None:
     """Add the ``telegram`` subcommand to the CLI's subparsers."""
@@ -62,6 +67,7 @@ def _run(args: argparse.Namespace) -> int:
             token=token,
             api_url=os.environ.get("TELEGRAM_API_URL") or API_URL,
             turn_threads=1 if app.database.is_sqlite else None,
+            overall_max_rate=float(os.environ.get(TELEGRAM_RATE_VARIABLE) or DEFAULT_TELEGRAM_RATE),
         )
         if args.webhook_url:
             application.run_webhook(
