@@ -1,9 +1,21 @@
-"""Runs every benchmark in turn."""
+"""`make bench`: every benchmark in turn, the figures the README quotes (about 3 minutes)."""
 
-from bench import engine_bench, hours_bench, startup_bench
+from bench import (
+    engine_bench,
+    hours_bench,
+    matching_thresholds,
+    serve_bench,
+    startup_bench,
+    telegram_bench,
+)
 
-hours_bench.main()
-print()
-engine_bench.main()
-print()
-startup_bench.main()
+for benchmark in (
+    hours_bench,
+    matching_thresholds,
+    engine_bench,
+    startup_bench,
+    telegram_bench,
+    serve_bench,
+):
+    benchmark.main()
+    print()
