@@ -77,22 +77,26 @@ def serve(bolt: BoltApp, *, host: str, port: int) -> None:
 
 
 @contextmanager
-def serving_in_background(app: ASGIApp, host: str = "127.0.0.1") -> Iterator[str]:
+def serving_in_background(
+    app: ASGIApp, host: str = "127.0.0.1", *, lifespan: bool = False, timeout: float = 10.0
+) -> Iterator[str]:
     """Serve ``app`` from a uvicorn thread on a free port for the block; yields its base URL.
 
     The port is bound here, before uvicorn starts, so no other process can take it between
-    choosing and listening.
+    choosing and listening. ``lifespan`` runs the app's start-up and shut-down; ``timeout``
+    bounds both the start and the stop.
     """
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind((host, 0))
     port = listener.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    config = uvicorn.Config(app, log_level="warning", lifespan="on" if lifespan else "off")
+    server = uvicorn.Server(config)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [listener]}, name="slack-http", daemon=True
     )
     thread.start()
     try:
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + timeout
         while not server.started:  # uvicorn offers no start-up callback
             if not thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the HTTP server did not start")
@@ -100,5 +104,7 @@ def serving_in_background(app: ASGIApp, host: str = "127.0.0.1") -> Iterator[str
         yield f"http://{host}:{port}"
     finally:
         server.should_exit = True
-        thread.join(timeout=10)
+        thread.join(timeout=timeout)
         listener.close()
+        if thread.is_alive():
+            raise RuntimeError("the HTTP server did not stop")

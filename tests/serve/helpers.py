@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,10 +17,10 @@ from contextlib import contextmanager
 from typing import Any
 
 import httpx
-import uvicorn
 from starlette.types import ASGIApp
 
 from adapters.slack.stand_in import StandInSlack
+from adapters.slack.web import serving_in_background
 from adapters.telegram.stand_in import TOKEN, StandIn
 from tests.slack.helpers import signature
 
@@ -82,26 +81,8 @@ def environment(
 @contextmanager
 def serving(app: ASGIApp) -> Iterator[str]:
     """``app`` under uvicorn in a thread, lifespan included, on a free port; its base URL."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [listener]}, name="serve", daemon=True
-    )
-    thread.start()
-    try:
-        deadline = time.monotonic() + 20
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the server did not start (see the log above)")
-            time.sleep(0.01)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
-        listener.close()
-        assert not thread.is_alive(), "the server did not stop"
+    with serving_in_background(app, lifespan=True, timeout=20) as base:
+        yield base
 
 
 def post_update(
