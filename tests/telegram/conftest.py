@@ -13,14 +13,6 @@ from adapters.telegram.stand_in import StandIn
 from tests.telegram.helpers import AT
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # As in production (build_application): the adapter sends with do_api_request on purpose.
-    # pytest resets warning filters around each test phase, so the test run says it again.
-    config.addinivalue_line(
-        "filterwarnings", "ignore:Please use 'Bot.send_message':telegram.warnings.PTBUserWarning"
-    )
-
-
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[App]:
     built = build_app(f"sqlite:///{tmp_path}/bot.sqlite3")
