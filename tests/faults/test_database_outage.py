@@ -74,31 +74,23 @@ class Chat:
         self.conversation = conversation
 
     def say(self, text: str, *, delivery_id: str | None = None) -> str:
+        return self._turn(delivery_id, text=text)
+
+    def press(self, payload: str) -> str:
+        return self._turn(None, button=payload)
+
+    def _turn(self, delivery_id: str | None, **said: str) -> str:
         replies = self.app.service.handle(
             Event(
                 conversation=self.conversation,
                 at=AT,
-                text=text,
                 locale="en",
                 channel=CHANNEL,
                 delivery_id=delivery_id or f"delivery-{next(self._ids)}",
+                **said,
             )
         )
-        assert replies, f"the bot went silent on {text!r}"
-        return "\n".join(reply.all_text() for reply in replies)
-
-    def press(self, payload: str) -> str:
-        replies = self.app.service.handle(
-            Event(
-                conversation=self.conversation,
-                at=AT,
-                button=payload,
-                locale="en",
-                channel=CHANNEL,
-                delivery_id=f"delivery-{next(self._ids)}",
-            )
-        )
-        assert replies, f"the bot went silent on the button {payload!r}"
+        assert replies, f"the bot went silent on {said!r}"
         return "\n".join(reply.all_text() for reply in replies)
 
     def up_to_the_summary(self) -> None:
