@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from datetime import timedelta
 
 from adapters.sql.conversations import SqlConversationStore
 from adapters.sql.database import Database, database_url
 from bot.catalog import Catalog
+from bot.courier import Courier
 from bot.engine import Engine
 from bot.service import BotService, InquiryListener
+from bot.storage import LEASE
 from flows.loader import default_flows
 from knowledge.loader import default_knowledge
+
+LEASE_VARIABLE = "OUTBOX_LEASE_SECONDS"  # how long a worker's unsent replies stay its own
 
 
 @dataclass(frozen=True, slots=True)
 class App:
+    """The bot's parts; the courier is started and closed by whoever runs the channels."""
+
     database: Database
     service: BotService
+    courier: Courier
 
 
 def build_engine() -> Engine:
@@ -29,7 +38,7 @@ def build_app(db: str | None = None, *, on_inquiry: tuple[InquiryListener, ...] 
     ``on_inquiry`` listeners hear of each newly stored inquiry, after its turn is committed.
     """
     database = Database(database_url(db))
-    service = BotService(
-        engine=build_engine(), store=SqlConversationStore(database), on_inquiry=on_inquiry
-    )
-    return App(database=database, service=service)
+    lease = float(os.environ.get(LEASE_VARIABLE) or LEASE.total_seconds())
+    store = SqlConversationStore(database, lease=timedelta(seconds=lease))
+    service = BotService(engine=build_engine(), store=store, on_inquiry=on_inquiry)
+    return App(database=database, service=service, courier=Courier(store, lease=store.lease))

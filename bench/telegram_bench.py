@@ -39,6 +39,7 @@ from adapters.telegram.stand_in import TOKEN
 from adapters.telegram.updates import callback_update, message_update
 from bench.telegram_baseline import build_baseline
 from bot.messages import Event, Reply
+from bot.service import Answer
 
 CHATS = 2000
 WARM_UP = 50
@@ -130,8 +131,8 @@ class _Stub:
             )
         }
 
-    def handle(self, event: Event) -> tuple[Reply, ...]:
-        return self.replies[event.button or event.text]
+    def answer(self, event: Event) -> Answer:
+        return Answer(self.replies[event.button or event.text])
 
 
 def side(name: str) -> list[Wave]:
@@ -150,10 +151,17 @@ def side(name: str) -> list[Wave]:
                 service: Any = _Stub(app) if name == "stubbed" else app.service
                 # One thread for turns, as `mynumber-bot telegram` runs on SQLite.
                 application = build_application(
-                    service, token=TOKEN, api_url=url, overall_max_rate=0, turn_threads=1
+                    service,
+                    courier=app.courier,
+                    token=TOKEN,
+                    api_url=url,
+                    overall_max_rate=0,
+                    turn_threads=1,
                 )
+                app.courier.start()
                 return asyncio.run(_run(application, url, "topic:lost_phone"))
             finally:
+                app.courier.close()
                 app.database.dispose()
     finally:
         stand_in.terminate()

@@ -17,7 +17,9 @@ class Event:
     """One inbound message or button press.
 
     ``conversation`` identifies the dialogue across turns (e.g. ``telegram:12345``); ``locale`` is
-    the client's language setting when the platform tells it; ``at`` is the clock of the turn.
+    the client's language setting when the platform tells it; ``at`` is the clock of the turn;
+    ``address`` says where the replies go, in the channel's own terms: given, the replies are
+    kept in the outbox with the turn's state until the channel has sent them.
     """
 
     conversation: str
@@ -28,6 +30,7 @@ class Event:
     channel: str = "console"
     user: str | None = None
     delivery_id: str | None = None
+    address: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,14 +1,17 @@
 """A turn with storage around it: one transaction loads the state, stores what the engine
-decided (new state, confirmed inquiries) and commits; listeners hear of new inquiries after."""
+decided (new state, confirmed inquiries, the replies for the outbox) and commits; listeners
+hear of new inquiries after."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from bot.engine import Engine, Turn
 from bot.inquiry import InquiryDraft
 from bot.messages import Event, Reply
+from bot.parcel import dump_replies
 from bot.state import ConversationState
 from bot.storage import ConversationStore, StorageConflict, StorageUnavailable, Transaction
 
@@ -16,6 +19,15 @@ log = logging.getLogger(__name__)
 
 InquiryListener = Callable[[InquiryDraft], None]
 _ATTEMPTS = 3  # a conflict is rare (a reference drawn twice, a concurrent write): retry a little
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A turn's replies; ``parcel``: their outbox id, when they were kept there (the channel
+    reports to its :class:`~bot.courier.Courier` once it has sent them)."""
+
+    replies: tuple[Reply, ...]
+    parcel: int | None = None
 
 
 class BotService:
@@ -33,34 +45,43 @@ class BotService:
         self.on_inquiry = list(on_inquiry)
 
     def handle(self, event: Event) -> tuple[Reply, ...]:
-        """Answer the event; a delivery already handled gets no reply at all (an empty tuple).
+        """The replies of :meth:`answer`."""
+        return self.answer(event).replies
+
+    def answer(self, event: Event) -> Answer:
+        """Answer the event; a delivery already handled gets no reply at all (empty replies).
 
         With the store down, the turn is answered as if nothing could be kept: numbers and hours
-        still (they need no storage), the written inquiry refused or its sending to be repeated.
+        still (they need no storage), the written inquiry refused or its sending to be repeated;
+        the replies are then not in the outbox (``parcel`` None): the channel sends them once.
         """
         state: ConversationState | None = None
         for attempt in range(1, _ATTEMPTS + 1):
             stored: list[InquiryDraft] = []
+            parcel: int | None = None
             try:
                 with self.store.transaction(event.conversation) as transaction:
                     if event.delivery_id and not transaction.claim(
                         event.channel, event.delivery_id
                     ):
-                        return ()  # a redelivery of what a committed turn already answered
+                        return Answer(())  # a redelivery of what a committed turn answered
                     state = _read_state(transaction)
                     turn = self.engine.respond(event, state, attempt=attempt)
                     _write_turn(transaction, turn, stored)
+                    if event.address is not None and turn.replies:
+                        replies = dump_replies(turn.replies)
+                        parcel = transaction.enqueue(event.channel, event.address, replies)
                 break
             except StorageConflict:
                 log.warning("storage conflict on attempt %d; running the turn again", attempt)
             except StorageUnavailable:
                 log.warning("storage unavailable: answering without keeping anything")
-                return self.engine.respond(event, state, storage_available=False).replies
+                return Answer(self.engine.respond(event, state, storage_available=False).replies)
         else:
-            return self.engine.respond(event, state, storage_available=False).replies
+            return Answer(self.engine.respond(event, state, storage_available=False).replies)
         for draft in stored:
             self._announce(draft)
-        return turn.replies
+        return Answer(turn.replies, parcel)
 
     def _announce(self, draft: InquiryDraft) -> None:
         for listener in self.on_inquiry:

@@ -218,14 +218,20 @@ async def _open(settings: Settings, metrics: Metrics, running: _Running) -> None
     # Inquiries from any channel go to the staff's Slack channel when one is configured.
     desk = staff_desk(settings.environ, client)
     built = build_app(settings.database_url, on_inquiry=(desk.announce,) if desk else ())
-    bot = App(database=built.database, service=MeteredService(built.service, metrics))
+    bot = App(
+        database=built.database,
+        service=MeteredService(built.service, metrics),
+        courier=built.courier,
+    )
     running.bot = bot
+    bot.courier.start()
     if settings.telegram:
-        from adapters.telegram.app import API_URL, build_application
+        from adapters.telegram.app import API_URL, build_application, route_parcels
         from adapters.telegram.outbound import retrying
 
         application = build_application(
             bot.service,
+            courier=bot.courier,
             token=str(settings.telegram_token),
             api_url=settings.telegram_api_url or API_URL,
             turn_threads=1 if bot.database.is_sqlite else None,
@@ -237,6 +243,7 @@ async def _open(settings: Settings, metrics: Metrics, running: _Running) -> None
         # (`mynumber-bot serve --telegram-webhook-url`).
         await retrying(application.initialize)  # getMe, again after a network error
         await application.start()
+        route_parcels(application, bot.courier)
     if settings.slack:
         from adapters.slack.app import build_bolt_app
         from adapters.slack.staff_store import SqlStaffLog
@@ -262,6 +269,7 @@ async def _close(running: _Running) -> None:
                 await application.post_shutdown(application)
     finally:
         if running.bot is not None:
+            running.bot.courier.close()
             running.bot.database.dispose()
             running.bot = None
 

@@ -157,6 +157,7 @@ async def _set_webhook(url: str, environ: Mapping[str, str], webhook_url: str) -
     try:
         application = build_application(
             app.service,
+            courier=app.courier,  # not started: this process only sets the webhook
             token=environ["TELEGRAM_BOT_TOKEN"],
             api_url=environ.get("TELEGRAM_API_URL") or API_URL,
         )

@@ -18,8 +18,8 @@ import time
 from collections.abc import Iterable, Sequence
 
 from bot.inquiry import InquiryDraft
-from bot.messages import Event, Reply
-from bot.service import BotService
+from bot.messages import Event
+from bot.service import Answer, BotService
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 # A turn takes under a millisecond on SQLite (README, benchmarks) and a few on PostgreSQL; the
@@ -190,7 +190,7 @@ class Metrics:
 
 
 class MeteredService(BotService):
-    """A :class:`BotService` whose ``handle`` is the wrapped service's, timed and counted.
+    """A :class:`BotService` whose ``answer`` is the wrapped service's, timed and counted.
 
     Adapters take a ``BotService``; this is one, so they need no change.
     """
@@ -201,22 +201,22 @@ class MeteredService(BotService):
         self.metrics = metrics
         inner.on_inquiry.append(metrics.count_inquiry)
 
-    def handle(self, event: Event) -> tuple[Reply, ...]:
+    def answer(self, event: Event) -> Answer:
         channel = event.channel
         started = time.perf_counter()
         try:
-            replies = self.inner.handle(event)
+            answer = self.inner.answer(event)
         except Exception:
             self.metrics.errors.inc(channel=channel)
             self._turn(channel, started)
             raise
-        if not replies and event.delivery_id:
+        if not answer.replies and event.delivery_id:
             # The engine never stays silent: no reply is a delivery answered before.
             self.metrics.redeliveries.inc(channel=channel)
-            return replies
+            return answer
         self._turn(channel, started)
-        self.metrics.replies.inc(len(replies), channel=channel)
-        return replies
+        self.metrics.replies.inc(len(answer.replies), channel=channel)
+        return answer
 
     def _turn(self, channel: str, started: float) -> None:
         self.metrics.turns.inc(channel=channel)

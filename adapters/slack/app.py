@@ -5,7 +5,9 @@ A translator only. Each inbound becomes an :class:`Event`: the conversation is
 (what the user asked about is that moment); the locale is the user's Slack locale; the
 delivery id is the event_id (or the interaction's trigger_id), which the service claims in the
 turn's transaction, so a redelivered event is never answered twice. Each Reply becomes one
-Block Kit message, in a DM, in the thread of a mention, or ephemerally for the slash command.
+Block Kit message, in a DM, in the thread of a mention, or ephemerally for the slash command;
+the replies are committed to the outbox with the turn, and the :class:`Courier` sends them
+again from any worker should this one die before it could.
 Bolt acknowledges first (``process_before_response=False``) and the turn runs after, in its
 thread pool: Slack's 3 seconds are never spent on the engine or the database.
 """
@@ -24,12 +26,15 @@ from slack_bolt import App as BoltApp
 from slack_sdk import WebClient
 
 from adapters.bootstrap import App
-from adapters.slack.blocks import CHOICE_PATTERN, message, plain_text
+from adapters.slack.blocks import CHOICE_PATTERN, plain_text
 from adapters.slack.home import answer_hours, home_view
 from adapters.slack.language import Texts, UserLocales
+from adapters.slack.outbound import address, sender
 from adapters.slack.staff import StaffDesk, StaffLog
 from adapters.slack.web import skip_timeout_retries
+from bot.courier import Courier
 from bot.messages import Event, Reply
+from bot.service import Answer
 
 log = logging.getLogger(__name__)
 CHANNEL = "slack"
@@ -46,12 +51,14 @@ def build_bolt_app(
     staff: tuple[StaffDesk, StaffLog] | None = None,
     on_finished: Finished | None = None,
 ) -> BoltApp:
-    """The Bolt app for ``bot``. ``on_finished(delivery_id)`` is called once a delivery has been
-    fully handled (replies posted or failed): Slack's ack comes before, so this is the only
-    point that says a turn is over (the replay driver waits for it)."""
+    """The Bolt app for ``bot``, whose courier from now on pumps Slack's parcels through
+    ``client``. ``on_finished(delivery_id)`` is called once a delivery has been fully handled
+    (replies posted or failed): Slack's ack comes before, so this is the only point that says
+    a turn is over (the replay driver waits for it)."""
     bolt = BoltApp(client=client, signing_secret=signing_secret, process_before_response=False)
     bolt.middleware(skip_timeout_retries)
     adapter = SlackAdapter(bot=bot, client=client, on_finished=on_finished)
+    bot.courier.route(CHANNEL, adapter.send)
     bolt.event("message")(adapter.on_message)
     bolt.event("app_mention")(adapter.on_mention)
     bolt.event("app_home_opened")(adapter.on_home)
@@ -73,7 +80,7 @@ class Origin:
     user: str
     ts: str | None  # Slack's timestamp of the message or press: the turn's clock
     thread: str | None = None  # replies in this thread
-    respond: Respond | None = None  # replies ephemeral, through the response_url
+    response_url: str | None = None  # replies ephemeral, through it
 
 
 class SlackAdapter:
@@ -81,7 +88,9 @@ class SlackAdapter:
 
     def __init__(self, *, bot: App, client: WebClient, on_finished: Finished | None) -> None:
         self.service = bot.service
+        self.courier: Courier = bot.courier
         self.client = client
+        self.send = sender(client)
         self.texts = Texts(bot.service.engine.catalog)
         self.renderer = bot.service.engine.renderer
         self.locales = UserLocales(client)
@@ -115,7 +124,9 @@ class SlackAdapter:
                 answer_hours(self.renderer, self.texts, locale, words[1:], respond)
                 return
             channel = command["channel_id"]
-            origin = Origin(delivery, command["team_id"], channel, user, None, respond=respond)
+            origin = Origin(
+                delivery, command["team_id"], channel, user, None, response_url=respond.response_url
+            )
             self._turn(origin, text=" ".join(words) or MENU)
 
     def on_choice(
@@ -132,7 +143,7 @@ class SlackAdapter:
                 user=body["user"]["id"],
                 ts=action["action_ts"],
                 thread=(body.get("message") or {}).get("thread_ts"),
-                respond=respond if ephemeral else None,
+                response_url=respond.response_url if ephemeral else None,
             )
             self._turn(origin, button=action["value"])
 
@@ -148,6 +159,7 @@ class SlackAdapter:
 
     def _turn(self, origin: Origin, *, text: str | None = None, button: str | None = None) -> None:
         locale = self.locales.get(origin.user)
+        to = address(origin.channel, origin.thread, response_url=origin.response_url)
         event = Event(
             conversation=f"{CHANNEL}:{origin.team}:{origin.channel}:{origin.user}",
             at=_clock(origin.ts),
@@ -157,20 +169,22 @@ class SlackAdapter:
             channel=CHANNEL,
             user=origin.user,
             delivery_id=origin.delivery,
+            address=to,
         )
         try:
-            replies = self.service.handle(event)
+            answer = self.service.answer(event)
         except Exception:
             # Only adapters catch broadly: the user gets an apology, the log the traceback.
             log.exception("the bot failed on a Slack turn")
-            replies = (Reply(self.texts(locale, "error.apology")),)
-        for reply in replies:
-            if origin.respond is not None:
-                origin.respond(response_type="ephemeral", replace_original=False, **message(reply))
-            else:
-                self.client.chat_postMessage(
-                    channel=origin.channel, thread_ts=origin.thread, **message(reply)
-                )
+            answer = Answer((Reply(self.texts(locale, "error.apology")),))
+        try:
+            with self.courier.delivery(answer) as sent:
+                for reply in answer.replies:
+                    self.send(to, reply)
+                    sent.one()
+        except Exception:
+            # The outbox keeps what is unsent for the courier's pump (or drops a refusal).
+            log.warning("posting to Slack failed", exc_info=True)
 
     @contextmanager
     def _finishing(self, delivery: str) -> Iterator[None]:

@@ -90,6 +90,7 @@ def run_slack(args: argparse.Namespace, environ: Mapping[str, str] = os.environ)
     if desk is None:
         logging.warning("SLACK_STAFF_CHANNEL is not set: new inquiries are not posted to staff")
     app = build_app(args.db, on_inquiry=(desk.announce,) if desk else ())
+    app.courier.start()
     try:
         staff = (desk, SqlStaffLog(app.database)) if desk else None
         bolt = build_bolt_app(app, client=client, signing_secret=secret, staff=staff)
@@ -109,5 +110,6 @@ def run_slack(args: argparse.Namespace, environ: Mapping[str, str] = os.environ)
 
             serve(bolt, host=args.host, port=args.port)
     finally:
+        app.courier.close()
         app.database.dispose()
     return 0

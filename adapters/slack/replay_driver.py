@@ -92,8 +92,12 @@ class SlackDriver:
             bolt = build_bolt_app(
                 app, client=client, signing_secret=secret, on_finished=done.finished
             )
-            with serving_in_background(starlette_app(bolt)) as base:
-                yield cls(stand_in=stand_in, url=base + EVENTS_PATH, secret=secret, done=done)
+            app.courier.start()
+            try:
+                with serving_in_background(starlette_app(bolt)) as base:
+                    yield cls(stand_in=stand_in, url=base + EVENTS_PATH, secret=secret, done=done)
+            finally:
+                app.courier.close()
 
     def send(
         self,

@@ -35,11 +35,13 @@ _JSON_FIELDS = ("blocks", "view", "attachments")  # JSON strings when sent as fo
 
 @dataclass(frozen=True, slots=True)
 class Call:
-    """One request the stand-in received; ``status`` 429 for a rate-limited one."""
+    """One request the stand-in received; ``status`` 429 for a rate-limited one, ``error``
+    Slack's error for one refused."""
 
     method: str
     params: dict[str, Any] = field(default_factory=dict)
     status: int = 200
+    error: str | None = None
 
 
 class StandInSlack:
@@ -53,6 +55,8 @@ class StandInSlack:
         self._calls: list[Call] = []
         self._lock = threading.Lock()
         self._limited: dict[str, int] = {}
+        self._refusals: dict[str, str] = {}
+        self._expired: set[str] = set()
         self._ts = itertools.count(1)
         self._port = 0
 
@@ -108,6 +112,16 @@ class StandInSlack:
         with self._lock:
             self._limited[method] = retry_after
 
+    def refuse_once(self, method: str, error: str) -> None:
+        """The next call of ``method`` answers ``{"ok": false, "error": error}``."""
+        with self._lock:
+            self._refusals[method] = error
+
+    def expire(self, name: str) -> None:
+        """Posts to the response_url ``name`` answer 404, as to one used up or too old."""
+        with self._lock:
+            self._expired.add(name)
+
     def calls(self, method: str | None = None, *, since: int = 0) -> list[Call]:
         """The calls received (from index ``since``), of ``method`` if given."""
         with self._lock:
@@ -132,11 +146,22 @@ class StandInSlack:
             if isinstance(params.get(name), str):
                 params[name] = json.loads(params[name])
         if url.path.startswith("/respond/"):
-            self._record(Call(RESPONSE_URL, {"url": url.path.rsplit("/", 1)[1], **params}))
+            name = url.path.rsplit("/", 1)[1]
+            if name in self._expired:
+                return 404, {"Content-Type": "text/plain"}, b"expired_url"
+            self._record(Call(RESPONSE_URL, {"url": name, **params}))
             return 200, {"Content-Type": "text/plain"}, b"ok"
         method = url.path.removeprefix("/api/")
         with self._lock:
             retry_after = self._limited.pop(method, None)
+            refusal = self._refusals.pop(method, None)
+        if refusal is not None:
+            self._record(Call(method, params, error=refusal))
+            return (
+                200,
+                {"Content-Type": "application/json"},
+                json.dumps({"ok": False, "error": refusal}).encode(),
+            )
         if retry_after is not None:
             self._record(Call(method, params, status=429))
             limited = {"Retry-After": str(retry_after), "Content-Type": "application/json"}

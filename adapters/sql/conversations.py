@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import ModuleType
 
 from sqlalchemy import Connection, bindparam, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
-from adapters.sql.database import Database
-from adapters.sql.schema import conversations, deliveries, inquiries
+from adapters.sql.outbox import SqlOutbox
+from adapters.sql.schema import conversations, deliveries, inquiries, outbox
 from bot.inquiry import InquiryDraft
 
 
-class SqlConversationStore:
+class SqlConversationStore(SqlOutbox):
     """The engine's :class:`~bot.storage.ConversationStore` over SQLAlchemy."""
-
-    def __init__(self, database: Database) -> None:
-        self.database = database
 
     @contextmanager
     def transaction(self, conversation: str) -> Iterator[SqlTransaction]:
@@ -32,7 +29,7 @@ class SqlConversationStore:
                     text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
                     {"key": conversation},
                 )
-            yield SqlTransaction(connection, conversation)
+            yield SqlTransaction(connection, conversation, self.lease)
 
     def purge_deliveries(self, *, before: datetime) -> int:
         """Forget deliveries handled before ``before``: platforms redeliver within minutes
@@ -80,6 +77,11 @@ class _Statements:
         self.add_inquiry = add.on_conflict_do_nothing(
             index_elements=[inquiries.c.draft_key]
         ).returning(inquiries.c.id)
+        self.enqueue = (
+            dialect.insert(outbox)
+            .values({column: bindparam(column) for column in _OUTBOX_COLUMNS})
+            .returning(outbox.c.id)
+        )
 
 
 _INQUIRY_COLUMNS = (
@@ -95,15 +97,17 @@ _INQUIRY_COLUMNS = (
     "text",
     "application_id",
 )
+_OUTBOX_COLUMNS = ("channel", "address", "replies", "created_at", "lease_until")
 _STATEMENTS = {"postgresql": _Statements(postgresql), "sqlite": _Statements(sqlite)}
 
 
 class SqlTransaction:
     """One turn of one conversation, on one connection."""
 
-    def __init__(self, connection: Connection, conversation: str) -> None:
+    def __init__(self, connection: Connection, conversation: str, lease: timedelta) -> None:
         self.connection = connection
         self.conversation = conversation
+        self.lease = lease
         self.sql = _STATEMENTS[connection.dialect.name]
 
     def claim(self, channel: str, delivery_id: str) -> bool:
@@ -141,3 +145,16 @@ class SqlTransaction:
             "application_id": draft.application_id,
         }
         return self.connection.execute(self.sql.add_inquiry, values).first() is not None
+
+    def enqueue(self, channel: str, address: str, replies: str) -> int:
+        """The parcel is leased from the start: the worker running the turn sends it."""
+        now = datetime.now(UTC)
+        values = {
+            "channel": channel,
+            "address": address,
+            "replies": replies,
+            "created_at": now,
+            "lease_until": now + self.lease,
+        }
+        parcel: int = self.connection.execute(self.sql.enqueue, values).scalar_one()
+        return parcel

@@ -6,10 +6,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     DateTime,
     Dialect,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -111,4 +113,21 @@ inquiry_answers = Table(
     ),
     Column("answered_by", String(80), nullable=False),
     Column("answered_at", UtcDateTime(), nullable=False),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    # A turn's replies, written with its state and deleted once the platform accepted them:
+    # what a worker dying between the two left unsent is sent by another (bot.courier).
+    Column(
+        "id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("channel", String(20), nullable=False),
+    Column("address", Text, nullable=False),  # the channel's own: chat, thread, response URL
+    Column("replies", Text, nullable=False),  # bot.parcel's JSON
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("lease_until", UtcDateTime(), nullable=False),  # no pump sends it before
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Index("ix_outbox_channel_lease_until", "channel", "lease_until"),
 )

@@ -5,7 +5,9 @@ A translator only: what to say is the engine's. Reliability is PTB's where PTB h
 limits and 429 retries in AIORateLimiter, getUpdates retried by the Updater) and this module's
 where it has none: a chat's updates handled one at a time while chats run concurrently, sends
 retried after network errors, and an apology from the error handler when a turn fails. A
-redelivered update is the service's to ignore: it remembers every update id it answered.
+redelivered update is the service's to ignore: it remembers every update id it answered. The
+replies of a turn are committed to the outbox with it and sent through the :class:`Courier`,
+whose pump sends them from any worker when this one could not.
 """
 
 from __future__ import annotations
@@ -34,12 +36,20 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from adapters.telegram.inbound import conversation_key, read
-from adapters.telegram.outbound import quiet_send_advice, retrying, send_reply
+from adapters.telegram.outbound import (
+    REFUSALS,
+    address,
+    pump_sender,
+    quiet_send_advice,
+    retrying,
+    send_reply,
+)
 from adapters.telegram.request import AiohttpRequest
 from adapters.telegram.turns import TurnThread
 from bot.catalog import FALLBACK
-from bot.messages import Event, Reply
-from bot.service import BotService
+from bot.courier import Courier
+from bot.messages import Event
+from bot.service import Answer, BotService
 
 API_URL = "https://api.telegram.org"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
@@ -62,6 +72,7 @@ Context = ContextTypes.DEFAULT_TYPE
 def build_application(
     service: BotService,
     *,
+    courier: Courier,
     token: str,
     api_url: str = API_URL,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -73,6 +84,8 @@ def build_application(
     :func:`adapters.telegram.replay_driver.polling` inside a running event loop).
 
     Args:
+        courier: sends the replies (the application routes Telegram's parcels to it once
+            running; its owner starts and closes it).
         api_url: the Bot API's base (``TELEGRAM_API_URL``); tests give a stand-in's.
         clock: the time of each turn; the replay driver gives the transcript's.
         request: PTB's request layer for Bot API calls (default: :class:`AiohttpRequest`).
@@ -82,7 +95,7 @@ def build_application(
             it sleeps in SQLite's busy handler for longer than the wait (measured: ~10% more
             throughput, less CPU).
     """
-    adapter = _Adapter(service, clock, turn_threads)
+    adapter = _Adapter(service, courier, clock, turn_threads)
     quiet_send_advice()
     api_url = api_url.rstrip("/")
     application = (
@@ -104,19 +117,31 @@ def build_application(
     return application
 
 
+def route_parcels(application: TelegramApp, courier: Courier) -> None:
+    """Have ``courier`` pump Telegram's parcels through ``application``, on the running loop
+    (where the application runs): ``run_polling`` and ``run_webhook`` do so through post_init,
+    a server that initializes the application itself calls this."""
+    courier.route("telegram", pump_sender(application.bot, asyncio.get_running_loop()))
+
+
 class _Adapter:
-    """What the handlers share: the service, the clock, and a lock per chat."""
+    """What the handlers share: the service, the courier, the clock, and a lock per chat."""
 
     def __init__(
-        self, service: BotService, clock: Callable[[], datetime], threads: int | None
+        self,
+        service: BotService,
+        courier: Courier,
+        clock: Callable[[], datetime],
+        threads: int | None,
     ) -> None:
         self.service = service
+        self.courier = courier
         self.clock = clock
         # One thread: TurnThread, leaner per turn than an executor; more: a pool of them.
-        self.turns: TurnThread[Event, tuple[Reply, ...]] | None = None
+        self.turns: TurnThread[Event, Answer] | None = None
         self.threads: ThreadPoolExecutor | None = None
         if threads == 1:
-            self.turns = TurnThread(service.handle)
+            self.turns = TurnThread(service.answer)
         elif threads:
             self.threads = ThreadPoolExecutor(threads, "telegram-turn")
         self.catalog = service.engine.catalog
@@ -124,7 +149,9 @@ class _Adapter:
         self.locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
     async def register_commands(self, application: TelegramApp) -> None:
-        """The command menu, described in each catalog language (English for the others)."""
+        """The command menu, described in each catalog language (English for the others); and
+        from now on, the outbox's Telegram parcels go out through this application."""
+        route_parcels(application, self.courier)
         for language in self.catalog.languages:
             commands = [
                 BotCommand(name, self.catalog.text(language, key)) for name, key in COMMANDS.items()
@@ -197,13 +224,16 @@ class _Adapter:
                 channel="telegram",
                 user=str(user.id) if user else None,
                 delivery_id=str(update.update_id),  # the service answers each update once
+                address=address(chat.id, quote),
             )
             # The service is synchronous (SQLAlchemy): off the event loop.
             if self.turns is not None:
-                replies = await self.turns(event)
+                answer = await self.turns(event)
             else:
                 loop = asyncio.get_running_loop()
-                replies = await loop.run_in_executor(self.threads, self.service.handle, event)
-            for reply in replies:
-                await send_reply(context.bot, chat.id, reply, quote=quote)
-                quote = None
+                answer = await loop.run_in_executor(self.threads, self.service.answer, event)
+            with self.courier.delivery(answer, refusals=REFUSALS) as sent:
+                for reply in answer.replies:
+                    await send_reply(context.bot, chat.id, reply, quote=quote)
+                    sent.one()
+                    quote = None

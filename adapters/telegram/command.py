@@ -61,9 +61,11 @@ def _run(args: argparse.Namespace) -> int:
     # Inquiries written on Telegram reach the staff's Slack channel too, when one is configured.
     desk = staff_desk(os.environ)
     app = build_app(args.db, on_inquiry=(desk.announce,) if desk else ())
+    app.courier.start()
     try:
         application = build_application(
             app.service,
+            courier=app.courier,
             token=token,
             api_url=os.environ.get("TELEGRAM_API_URL") or API_URL,
             turn_threads=1 if app.database.is_sqlite else None,
@@ -81,5 +83,6 @@ def _run(args: argparse.Namespace) -> int:
         else:
             application.run_polling(allowed_updates=ALLOWED_UPDATES)
     finally:
+        app.courier.close()
         app.database.dispose()
     return 0

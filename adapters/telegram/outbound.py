@@ -1,12 +1,13 @@
 """The engine's plain-text replies as Telegram messages: HTML with everything escaped (replies
 quote what users typed, such as the inquiry summary), the phone numbers in bold, texts longer
 than Telegram's limit cut between paragraphs, buttons as an inline keyboard (one per row) on
-the last part; sent with retries after network errors."""
+the last part; sent with retries after network errors, and from the outbox by its pump."""
 
 from __future__ import annotations
 
 import asyncio
 import html
+import json
 import logging
 import re
 import warnings
@@ -16,9 +17,10 @@ from typing import TypeVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.warnings import PTBUserWarning
 
+from bot.courier import Refused, Sender
 from bot.messages import Button, PhoneCard, Reply
 
 MAX_MESSAGE = 4096  # Telegram's limit: UTF-16 units of the text after entity parsing
@@ -26,6 +28,9 @@ _SEPARATORS = ("\n\n", "\n", " ")  # paragraphs, else lines, else words, else an
 _ATTEMPTS = 4
 _BACKOFF = 0.5  # seconds before the first retry after a network error, doubled each time
 _SEND_MESSAGE = "send_message"
+PUMP_SEND_TIMEOUT = 120.0  # seconds a pumped reply may take, flood-limit waits included
+# What Telegram refuses for good: a malformed message, a chat gone, a bot blocked or removed.
+REFUSALS = (BadRequest, Forbidden)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -53,6 +58,26 @@ async def send_reply(bot: Bot, chat_id: int, reply: Reply, *, quote: int | None 
         if quote is not None and number == 1:
             message["reply_parameters"] = {"message_id": quote, "allow_sending_without_reply": True}
         await retrying(partial(bot.do_api_request, _SEND_MESSAGE, message))
+
+
+def address(chat_id: int, quote: int | None = None) -> str:
+    """A chat (and the message answered, in groups) as the outbox keeps it."""
+    return json.dumps({"chat": chat_id, "quote": quote})
+
+
+def pump_sender(bot: Bot, loop: asyncio.AbstractEventLoop) -> Sender:
+    """The outbox pump's way to Telegram (from its thread): each reply sent on ``loop``, the
+    application's, through its rate limiter like every other message."""
+
+    def send(to: str, reply: Reply) -> None:
+        where = json.loads(to)
+        sending = send_reply(bot, where["chat"], reply, quote=where["quote"])
+        try:
+            asyncio.run_coroutine_threadsafe(sending, loop).result(PUMP_SEND_TIMEOUT)
+        except REFUSALS as exc:
+            raise Refused(str(exc)) from exc
+
+    return send
 
 
 def quiet_send_advice() -> None:

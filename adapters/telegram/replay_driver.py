@@ -26,6 +26,7 @@ from adapters.telegram.app import ALLOWED_UPDATES, Context, TelegramApp, build_a
 from adapters.telegram.outbound import from_html
 from adapters.telegram.stand_in import Call, StandIn
 from adapters.telegram.updates import callback_update, message_update
+from bot.courier import Courier
 from bot.messages import Button, Reply
 from bot.service import BotService
 
@@ -72,23 +73,36 @@ class Rig:
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         stand_in: StandIn | None = None,
+        courier: Courier | None = None,
         **options: Any,
     ) -> AsyncIterator[Rig]:
-        """Start a stand-in (unless given one already running) and the adapter against it;
+        """Start a stand-in (unless given one already running) and the adapter against it,
+        with a courier of the service's store (unless given one, started by its owner);
         ``options`` go to :func:`build_application`."""
         own = stand_in is None
         stand_in = stand_in or StandIn()
         if own:
             await stand_in.start()
         rig = cls(stand_in)
+        own_courier = courier is None
+        courier = courier or Courier(service.store)
         application = build_application(
-            service, token=stand_in.token, api_url=stand_in.url, clock=clock, **options
+            service,
+            courier=courier,
+            token=stand_in.token,
+            api_url=stand_in.url,
+            clock=clock,
+            **options,
         )
         application.add_handler(TypeHandler(Update, rig._handled), group=_AFTER_EVERYTHING)
+        if own_courier:
+            courier.start()
         try:
             async with polling(application):
                 yield rig
         finally:
+            if own_courier:
+                courier.close()
             if own:
                 await stand_in.stop()
 

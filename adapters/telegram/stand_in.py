@@ -4,7 +4,8 @@ benchmark, so that the real adapter is exercised over real HTTP without reaching
 It answers the methods the adapter calls, records every call, serves queued updates to
 ``getUpdates`` as Telegram does (an update is served until an ``offset`` past it confirms it;
 long polls return as soon as one arrives), and can be told to fail the next call of a method
-(a 429 with ``retry_after``, or a 502). Run on its own (``python -m adapters.telegram.stand_in``)
+(a 429 with ``retry_after``, or a 502), or to hold the messages sent to a chat (a Telegram that
+is slow to answer) until released. Run on its own (``python -m adapters.telegram.stand_in``)
 it takes updates over ``POST /control/updates``, so that a benchmark can serve from another process.
 """
 
@@ -55,10 +56,14 @@ class StandIn:
     _failures: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _chats: dict[int, dict[str, Any]] = field(default_factory=dict)
+    _held: dict[int, asyncio.Event] = field(default_factory=dict)
+    holding: int = 0  # sendMessage calls waiting on a hold now
     _runner: web.AppRunner | None = None
+    _loop: asyncio.AbstractEventLoop | None = None
 
     async def start(self, port: int = 0) -> str:
         """Listen on 127.0.0.1 (a free port unless ``port``); returns the API base URL."""
+        self._loop = asyncio.get_running_loop()
         app = web.Application(client_max_size=4 * 1024**2)
         app.router.add_post("/control/updates", self._control_updates)
         app.router.add_route("*", "/bot{token}/{method}", self._method)
@@ -94,6 +99,28 @@ class StandIn:
             body["description"] = "Bad Gateway"
         self._failures.setdefault(method, []).append(body)
 
+    def hold(self, chat_id: int) -> None:
+        """Keep messages to ``chat_id`` waiting until :meth:`release`. One whose sender has gone
+        meanwhile (its connection closed) is not delivered: Telegram never got it whole."""
+        self._held[chat_id] = asyncio.Event()
+
+    def release(self, chat_id: int) -> None:
+        """From any thread."""
+        assert self._loop is not None
+        self._loop.call_soon_threadsafe(self._held.pop(chat_id).set)
+
+    async def _wait_if_held(self, request: web.Request, params: dict[str, Any]) -> bool:
+        """Whether the call still has a sender once its chat's hold is over."""
+        held = self._held.get(params.get("chat_id", 0))
+        if held is None:
+            return True
+        self.holding += 1
+        try:
+            await held.wait()
+        finally:
+            self.holding -= 1
+        return request.transport is not None and not request.transport.is_closing()
+
     async def _method(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
             refusal = {"ok": False, "error_code": 401, "description": "Unauthorized"}
@@ -108,6 +135,8 @@ class StandIn:
         if method == "getUpdates":
             result: Any = await self._updates(params)
         elif method == "sendMessage":
+            if not await self._wait_if_held(request, params):
+                return web.Response(status=499)  # nobody reads it
             result = self._message(params)
         elif method == "getMe":
             result = BOT

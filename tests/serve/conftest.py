@@ -3,6 +3,20 @@ test, or a skip saying why the server cannot be used), imported rather than copi
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from tests.adapters.conftest import postgres_admin_url, postgres_url
+from tests.serve.processes import migrated
 
 __all__ = ["postgres_admin_url", "postgres_url"]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def served_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """SQLite (serve upgrades it), or PostgreSQL's fresh schema migrated with `db upgrade`
+    (skipped, saying why, when the server cannot be used)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/bot.sqlite3"
+    return migrated(request.getfixturevalue("postgres_url"))

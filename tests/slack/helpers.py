@@ -226,8 +226,10 @@ def running_slack(
             staff=(desk, staff_log),
             on_finished=done.finished,
         )
+        app.courier.start()
         try:
             with serving_in_background(asgi(bolt)) as base:
                 yield Slack(base + EVENTS_PATH, stand_in, done, app, staff_log)
         finally:
+            app.courier.close()
             app.database.dispose()

@@ -9,6 +9,7 @@ from adapters.telegram.app import COMMANDS
 from adapters.telegram.outbound import MAX_MESSAGE
 from adapters.telegram.replay_driver import Rig
 from bot.messages import Button, Reply
+from bot.service import Answer
 from tests.telegram.helpers import (
     AT,
     SUSPENSION_NUMBER,
@@ -90,10 +91,11 @@ class _Scripted:
 
     def __init__(self, app: App, replies: tuple[Reply, ...]) -> None:
         self.engine = app.service.engine
+        self.store = app.service.store
         self.replies = replies
 
-    def handle(self, _event: object) -> tuple[Reply, ...]:
-        return self.replies
+    def answer(self, _event: object) -> Answer:
+        return Answer(self.replies)
 
 
 async def test_a_long_reply_is_split_between_paragraphs_with_the_keyboard_last(app: App) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -12,7 +15,7 @@ from adapters.telegram.replay_driver import Rig
 from adapters.telegram.stand_in import StandIn
 from bot.catalog import Catalog
 from bot.messages import Reply
-from bot.service import BotService
+from bot.service import Answer, BotService
 from tests.telegram.helpers import AT, SUSPENSION_NUMBER, say, sent, texts
 
 
@@ -77,6 +80,9 @@ class _BreaksOnce:
             raise RuntimeError("a bug in the store")
         return self.inner.transaction(conversation)  # type: ignore[attr-defined]
 
+    def __getattr__(self, name: str) -> object:  # the outbox's methods: the inner store's
+        return getattr(self.inner, name)
+
 
 @pytest.mark.parametrize("language", ["en", "ja"])
 async def test_a_failing_turn_gets_an_apology_and_the_bot_keeps_running(
@@ -98,10 +104,11 @@ class _Slow:
 
     def __init__(self, app: App) -> None:
         self.engine = app.service.engine
+        self.store = app.service.store
 
-    def handle(self, event: object) -> tuple[Reply, ...]:
+    def answer(self, event: object) -> Answer:
         time.sleep(0.2)
-        return (Reply(text=f"echo {event.text}"),)  # type: ignore[attr-defined]
+        return Answer((Reply(text=f"echo {event.text}"),))  # type: ignore[attr-defined]
 
 
 async def test_a_chats_updates_are_answered_in_order_while_chats_run_concurrently(
@@ -118,3 +125,45 @@ async def test_a_chats_updates_are_answered_in_order_while_chats_run_concurrentl
         assert said == ["echo 0", "echo 1", "echo 2"]
     # One after another, 12 turns would take 2.4 s; the four chats at once, about 0.6 s.
     assert took < 1.8, f"{took:.2f} s: chats were not handled concurrently"
+
+
+def _pending(app: App) -> int:
+    store: Any = app.service.store
+    return store.pending()
+
+
+async def test_a_message_telegram_refuses_for_good_leaves_the_outbox(rig: Rig, app: App) -> None:
+    rig.stand_in.fail("sendMessage", status=403)  # the user blocked the bot
+    calls = await rig.deliver(say("I lost my smartphone"))
+    assert next(call.result for call in calls if call.method == "sendMessage") is None
+    await _until(lambda: _pending(app) == 0)  # forgotten by the courier's thread
+
+
+async def _until(condition: Callable[[], object], timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+
+
+async def test_a_send_failing_past_its_retries_is_sent_later_by_the_pump(
+    rig: Rig, app: App
+) -> None:
+    for _ in range(4):  # every attempt of the adapter's own
+        rig.stand_in.fail("sendMessage", status=502)
+    calls = await rig.deliver(say("I lost my smartphone"))
+    assert [call.result for call in calls if call.method == "sendMessage"][:4] == [None] * 4
+    assert _pending(app) == 1
+
+    def delivered() -> list[str]:
+        return [
+            call.params["text"]
+            for call in rig.stand_in.calls
+            if call.method == "sendMessage" and call.result is not None
+            if SUSPENSION_NUMBER in call.params["text"]
+        ]
+
+    await _until(delivered)
+    await asyncio.sleep(1.5)  # a pump round more: nothing is sent twice
+    assert len(delivered()) == 1
+    await _until(lambda: _pending(app) == 0)

@@ -1,0 +1,54 @@
+"""Replies to Slack, from the turn or from the outbox's pump: where they go (a channel or
+thread, or a slash command's or button's ``response_url`` for what only the user sees) kept
+as the outbox's address, and Slack's answer sorted into refused for good or worth a retry."""
+
+from __future__ import annotations
+
+import json
+
+from slack_bolt import Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from adapters.slack.blocks import message
+from bot.courier import Refused, Sender
+from bot.messages import Reply
+
+# Slack's errors that another attempt may cure; any other error is the same the next time
+# (channel_not_found, is_archived, not_in_channel, invalid_blocks...).
+_TRANSIENT = frozenset(
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
+_EXPIRED = (404, 410)  # a response_url used up (five posts) or older than 30 minutes
+
+
+def address(channel: str, thread: str | None = None, *, response_url: str | None = None) -> str:
+    if response_url is not None:
+        return json.dumps({"response_url": response_url})
+    return json.dumps({"channel": channel, "thread": thread})
+
+
+def sender(client: WebClient) -> Sender:
+    """Posts one reply to an :func:`address`; :class:`Refused` when Slack will never take it."""
+
+    def send(to: str, reply: Reply) -> None:
+        where = json.loads(to)
+        if "response_url" in where:
+            respond = Respond(response_url=where["response_url"])
+            answer = respond(response_type="ephemeral", replace_original=False, **message(reply))
+            if answer.status_code in _EXPIRED:
+                raise Refused(f"response_url answered {answer.status_code}")
+            if answer.status_code != 200:
+                raise RuntimeError(f"response_url answered {answer.status_code}")
+            return
+        try:
+            client.chat_postMessage(
+                channel=where["channel"], thread_ts=where["thread"], **message(reply)
+            )
+        except SlackApiError as exc:
+            error = exc.response.get("error")
+            if error in _TRANSIENT or exc.response.status_code >= 500:
+                raise
+            raise Refused(str(error)) from exc
+
+    return send

@@ -1,0 +1,91 @@
+"""The outbox in SQL: parcels claimed by leases, so that one worker at a time sends each.
+
+On PostgreSQL, workers claiming at once skip each other's rows (``FOR UPDATE SKIP LOCKED``)
+instead of queueing for them; on SQLite the write lock taken at ``BEGIN IMMEDIATE`` serializes
+the claims.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import bindparam, delete, select, update
+
+from adapters.sql.database import Database
+from adapters.sql.schema import outbox
+from bot.messages import Reply
+from bot.parcel import Parcel, dump_replies, load_replies
+from bot.storage import LEASE
+
+_DUE = (
+    select(outbox.c.id)
+    .where(
+        outbox.c.channel.in_(bindparam("channels", expanding=True)),
+        outbox.c.lease_until <= bindparam("now"),
+    )
+    .order_by(outbox.c.id)
+    .limit(bindparam("limit"))
+    .with_for_update(skip_locked=True)
+)
+_CLAIM = (
+    update(outbox)
+    .where(outbox.c.id.in_(_DUE.scalar_subquery()))
+    .values(lease_until=bindparam("until"), attempts=outbox.c.attempts + 1)
+    .returning(*outbox.c)
+)
+_FORGET = delete(outbox).where(outbox.c.id.in_(bindparam("ids", expanding=True)))
+_RENEW = (
+    update(outbox)
+    .where(outbox.c.id.in_(bindparam("ids", expanding=True)))
+    .values(lease_until=bindparam("until"))
+)
+_POSTPONE = (
+    update(outbox)
+    .where(outbox.c.id == bindparam("parcel"))
+    .values(replies=bindparam("replies"), lease_until=bindparam("until"))
+)
+
+
+class SqlOutbox:
+    """:class:`~bot.storage.Outbox` over SQLAlchemy."""
+
+    def __init__(self, database: Database, *, lease: timedelta = LEASE) -> None:
+        self.database = database
+        self.lease = lease
+
+    def claim_parcels(self, channels: Sequence[str], *, now: datetime, limit: int) -> list[Parcel]:
+        values = {"channels": list(channels), "now": now, "limit": limit, "until": now + self.lease}
+        with self.database.begin() as connection:
+            rows = connection.execute(_CLAIM, values).all()
+        return sorted((_parcel(row._mapping) for row in rows), key=lambda parcel: parcel.id)
+
+    def renew(self, ids: Sequence[int], *, now: datetime) -> None:
+        with self.database.begin() as connection:
+            connection.execute(_RENEW, {"ids": list(ids), "until": now + self.lease})
+
+    def acknowledge(self, ids: Sequence[int]) -> None:
+        with self.database.begin() as connection:
+            connection.execute(_FORGET, {"ids": list(ids)})
+
+    def postpone(self, parcel: int, replies: tuple[Reply, ...], *, until: datetime) -> None:
+        values = {"parcel": parcel, "replies": dump_replies(replies), "until": until}
+        with self.database.begin() as connection:
+            connection.execute(_POSTPONE, values)
+
+    def pending(self) -> int:
+        """Parcels not yet sent (for tests and health)."""
+        with self.database.begin() as connection:
+            return len(connection.execute(select(outbox.c.id)).all())
+
+
+def _parcel(row: Any) -> Parcel:
+    return Parcel(
+        id=row["id"],
+        channel=row["channel"],
+        address=row["address"],
+        replies=load_replies(row["replies"]),
+        created_at=row["created_at"],
+        attempts=row["attempts"],
+    )

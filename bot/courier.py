@@ -1,0 +1,223 @@
+"""Replies on their way out of the outbox: the channel's own send after the turn, and a pump
+that sends again what no living worker is sending.
+
+A turn commits its replies with its state (:class:`~bot.service.Answer` names the parcel), and
+the channel sends them straight away through a :class:`Delivery`, which keeps the parcel leased
+while it is being sent and forgets it once sent. A worker killed between the commit and the
+send holds its lease no longer: when it runs out, a pump in some worker claims the parcel and
+sends it (no other worker can claim it meanwhile). A send the platform refused for good (a bot
+blocked, a chat gone) is dropped, with a log line; other failures are retried, backing off.
+
+Sending and forgetting cannot be one atomic step on any platform: a worker that dies right
+after the platform accepted a reply sends it twice. Forgetting soon after sending keeps that
+window to moments; the lease keeps every other reply to one send.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+
+from bot.messages import Reply
+from bot.parcel import Parcel
+from bot.service import Answer
+from bot.storage import LEASE, Outbox, StorageUnavailable
+
+log = logging.getLogger(__name__)
+
+Sender = Callable[[str, Reply], None]
+"""Sends one reply to a channel's address. Raises :class:`Refused` when the platform refuses it
+for good; any other exception is a failure to try again later."""
+Clock = Callable[[], datetime]
+
+MAX_ATTEMPTS = 12  # pump sends of one parcel before it is given up (backing off to the lease)
+MAX_AGE = timedelta(days=1)  # a reply older than this answers nothing any more
+BATCH = 50  # parcels claimed at a time
+
+
+class Refused(Exception):
+    """The platform will not take this reply, now or later."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Courier:
+    """Per worker: the deliveries in progress, and a thread that forgets sent parcels, keeps
+    the leases of parcels being sent, and pumps the parcels nobody is sending."""
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        *,
+        lease: timedelta = LEASE,
+        interval: float = 1.0,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.outbox = outbox
+        self.lease = lease
+        self.interval = interval
+        self.clock = clock
+        self.senders: dict[str, Sender] = {}
+        self._lock = threading.Lock()
+        self._sending: set[int] = set()
+        self._sent: list[int] = []
+        self._renewed = clock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def route(self, channel: str, sender: Sender) -> None:
+        """Pump ``channel``'s parcels through ``sender`` (the channel's own pump: a worker
+        serving only Slack leaves Telegram's parcels to the workers serving Telegram)."""
+        self.senders[channel] = sender
+
+    def delivery(
+        self,
+        answer: Answer,
+        *,
+        refusals: tuple[type[BaseException], ...] = (Refused,),
+        attempts: int = 0,
+    ) -> Delivery:
+        """Around the channel's sending of ``answer``: ``with courier.delivery(answer) as
+        sent:``, calling ``sent.one()`` after each reply. Leaving the block by an exception in
+        ``refusals`` drops what is unsent; by another, keeps it for a later attempt."""
+        return Delivery(self, answer, refusals, attempts)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="courier", daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        """Stop pumping; parcels sent by then are forgotten first."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+        self._forget_sent()
+
+    def pump(self) -> int:
+        """Send the parcels due now (the thread does every ``interval``); how many were sent."""
+        self._forget_sent()
+        self._renew_leases()
+        if not self.senders:
+            return 0
+        parcels = self.outbox.claim_parcels(list(self.senders), now=self.clock(), limit=BATCH)
+        sent = sum(self._resend(parcel) for parcel in parcels)
+        self._forget_sent()
+        return sent
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.pump()
+            except StorageUnavailable:
+                log.warning("outbox unavailable; trying again in %.1f s", self.interval)
+            except Exception:
+                log.exception("the outbox pump failed; trying again in %.1f s", self.interval)
+            self._wake.wait(self.interval)
+            self._wake.clear()
+
+    def _resend(self, parcel: Parcel) -> bool:
+        if parcel.attempts > MAX_ATTEMPTS or self.clock() - parcel.created_at > MAX_AGE:
+            log.error("giving up parcel %d to %s after %d attempts", *_about(parcel))
+            self.outbox.acknowledge([parcel.id])
+            return False
+        send = self.senders[parcel.channel]
+        try:
+            with self.delivery(Answer(parcel.replies, parcel.id), attempts=parcel.attempts) as sent:
+                for reply in parcel.replies:
+                    send(parcel.address, reply)
+                    sent.one()
+        except Exception:
+            log.warning("parcel %d to %s failed on attempt %d", *_about(parcel), exc_info=True)
+            return False
+        return True
+
+    def _begin(self, parcel: int) -> None:
+        with self._lock:
+            self._sending.add(parcel)
+
+    def _settle(self, parcel: int, unsent: tuple[Reply, ...], *, retry_in: float) -> None:
+        """The end of a delivery: forgotten (soon, in a batch) when nothing is left to send."""
+        with self._lock:
+            self._sending.discard(parcel)
+            if not unsent:
+                self._sent.append(parcel)
+        if unsent:
+            until = self.clock() + timedelta(seconds=retry_in)
+            try:
+                self.outbox.postpone(parcel, unsent, until=until)
+            except StorageUnavailable:
+                log.warning("could not postpone parcel %d; its lease will bring it back", parcel)
+        else:
+            self._wake.set()
+
+    def _forget_sent(self) -> None:
+        with self._lock:
+            sent, self._sent = self._sent, []
+        if not sent:
+            return
+        try:
+            self.outbox.acknowledge(sent)
+        except Exception:
+            with self._lock:  # kept for the next round: forgetting them matters
+                self._sent += sent
+            raise
+
+    def _renew_leases(self) -> None:
+        now = self.clock()
+        if now - self._renewed < self.lease / 3:
+            return
+        with self._lock:
+            sending = sorted(self._sending)
+        if sending:
+            self.outbox.renew(sending, now=now)
+        self._renewed = now
+
+
+class Delivery:
+    """One turn's replies being sent (see :meth:`Courier.delivery`)."""
+
+    def __init__(
+        self,
+        courier: Courier,
+        answer: Answer,
+        refusals: tuple[type[BaseException], ...],
+        attempts: int,
+    ) -> None:
+        self.courier = courier
+        self.answer = answer
+        self.refusals = refusals
+        self.attempts = attempts
+        self.sent = 0
+
+    def __enter__(self) -> Delivery:
+        if self.answer.parcel is not None:
+            self.courier._begin(self.answer.parcel)
+        return self
+
+    def one(self) -> None:
+        self.sent += 1
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, _tb: object
+    ) -> None:
+        parcel = self.answer.parcel
+        if parcel is None:
+            return
+        refused = error is not None and isinstance(error, self.refusals)
+        if refused:
+            log.warning("parcel %d refused by the platform; dropped", parcel)
+        unsent = () if error is None or refused else self.answer.replies[self.sent :]
+        # A failed parcel comes back after a delay doubling with each attempt, up to the lease.
+        delay = min(2.0**self.attempts, self.courier.lease.total_seconds())
+        self.courier._settle(parcel, unsent, retry_in=delay)
+
+
+def _about(parcel: Parcel) -> Sequence[object]:
+    return (parcel.id, parcel.channel, parcel.attempts)
