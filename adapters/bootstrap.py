@@ -9,7 +9,7 @@ from datetime import timedelta
 from adapters.sql.conversations import SqlConversationStore
 from adapters.sql.database import Database, database_url
 from bot.catalog import Catalog
-from bot.courier import Courier
+from bot.courier import Courier, courier_for
 from bot.engine import Engine
 from bot.service import BotService, InquiryListener
 from bot.storage import LEASE
@@ -41,4 +41,4 @@ def build_app(db: str | None = None, *, on_inquiry: tuple[InquiryListener, ...] 
     lease = float(os.environ.get(LEASE_VARIABLE) or LEASE.total_seconds())
     store = SqlConversationStore(database, lease=timedelta(seconds=lease))
     service = BotService(engine=build_engine(), store=store, on_inquiry=on_inquiry)
-    return App(database=database, service=service, courier=Courier(store, lease=store.lease))
+    return App(database=database, service=service, courier=courier_for(service, lease=store.lease))

@@ -67,6 +67,7 @@ def _chat(args: argparse.Namespace) -> int:
 
     app = build_app(args.db)
     recorder = Recorder(path=args.record, at=args.at, locale=args.locale) if args.record else None
+    app.courier.start()
     try:
         return chat(
             app.service,
@@ -74,13 +75,16 @@ def _chat(args: argparse.Namespace) -> int:
             locale=args.locale,
             stdin=sys.stdin,
             stdout=sys.stdout,
+            courier=app.courier,
             recorder=recorder,
         )
     finally:
+        app.courier.close()
         app.database.dispose()
 
 
 def _replay(args: argparse.Namespace) -> int:
+    import secrets
     import tempfile
 
     from adapters.bootstrap import build_app
@@ -92,9 +96,11 @@ def _replay(args: argparse.Namespace) -> int:
         # Without --db, a fresh SQLite file: every turn goes through real storage.
         app = build_app(args.db or f"sqlite:///{scratch}/replay.sqlite3")
         try:
+            # Conversations of their own, also on a database an earlier replay used.
+            run = secrets.token_hex(4)
             with channel_driver(args.channel, app) as driver:
                 outcomes = [
-                    run_transcript(driver, transcript, f"replay:{index}")
+                    run_transcript(driver, transcript, f"replay:{run}:{index}")
                     for index, transcript in enumerate(transcripts)
                 ]
         finally:

@@ -2,6 +2,7 @@
 
 Interactive, it greets with the menu; with standard input from a pipe or file it answers each line
 and exits at the end of input, printing nothing else, so that scripts can read its answers.
+Reminders come through the courier (its thread) while the chat is open.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import IO, Any
 
 import yaml
 
+from bot.courier import Courier
 from bot.messages import Event, Reply
 from bot.service import BotService
 
@@ -71,17 +73,35 @@ def chat(
     locale: str | None,
     stdin: IO[str],
     stdout: IO[str],
+    courier: Courier,
     recorder: Recorder | None = None,
 ) -> int:
-    """Run a console conversation until the end of input."""
+    """Run a console conversation until the end of input; ``courier`` (started by the caller)
+    brings what comes later, such as reminders."""
     interactive = stdin.isatty()
+
+    def show(replies: tuple[Reply, ...]) -> None:
+        stdout.write(render(replies) + "\n\n")
+        stdout.flush()
+
+    courier.route("console", lambda _to, reply: show((reply,)))
 
     def turn(text: str) -> None:
         at = clock()
-        event = Event(conversation=CONVERSATION, at=at, text=text, locale=locale, channel="console")
-        replies = service.handle(event)
-        stdout.write(render(replies) + "\n\n")
-        stdout.flush()
+        event = Event(
+            conversation=CONVERSATION,
+            at=at,
+            text=text,
+            locale=locale,
+            channel="console",
+            address=CONVERSATION,
+        )
+        answer = service.answer(event)
+        with courier.delivery(answer) as sent:
+            show(answer.replies)
+            for _ in answer.replies:
+                sent.one()
+        replies = answer.replies
         if recorder is not None and text != "/start":
             recorder.add(text, at, replies)
 

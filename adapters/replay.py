@@ -1,11 +1,14 @@
 """`mynumber-bot replay`: runs transcript fixtures through a channel and reports each failure.
 
-A driver sends one turn through its channel and returns what the bot said; the console driver
-calls the service directly, the Telegram and Slack drivers go through their real adapters.
+A driver sends one turn through its channel and returns what the bot said, or lets the clock
+move on and returns what the bot sent meanwhile (reminders, through the outbox); the console
+driver calls the service directly, the Telegram and Slack drivers go through their real
+adapters.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,6 +16,7 @@ from datetime import UTC, datetime
 from typing import IO, Protocol
 
 from adapters.bootstrap import App
+from bot.courier import courier_for
 from bot.messages import Event, Reply
 from bot.service import BotService
 from bot.transcripts import Transcript, TranscriptTurn
@@ -31,13 +35,22 @@ class Driver(Protocol):
         button: str | None = None,
     ) -> tuple[Reply, ...]: ...
 
+    def wait(self, *, conversation: str, at: datetime) -> tuple[Reply, ...]:
+        """Move the clock to ``at``; what the bot sent the conversation meanwhile."""
+        ...
+
 
 class ServiceDriver:
-    """The console channel: straight into the service, as `mynumber-bot chat` does."""
+    """The console channel: straight into the service, as `mynumber-bot chat` does; its
+    courier (pumped by :meth:`wait`) delivers into :attr:`delivered`, by conversation."""
 
     def __init__(self, service: BotService, channel: str = "console") -> None:
         self.service = service
         self.channel = channel
+        self.at = datetime.now(UTC)
+        self.delivered: defaultdict[str, list[Reply]] = defaultdict(list)
+        self.courier = courier_for(service, clock=lambda: self.at)
+        self.courier.route(channel, lambda to, reply: self.delivered[to].append(reply))
 
     def send(
         self,
@@ -48,6 +61,7 @@ class ServiceDriver:
         text: str | None = None,
         button: str | None = None,
     ) -> tuple[Reply, ...]:
+        self.at = at
         event = Event(
             conversation=conversation,
             at=at,
@@ -55,8 +69,21 @@ class ServiceDriver:
             button=button,
             locale=locale,
             channel=self.channel,
+            address=conversation,
         )
-        return self.service.handle(event)
+        answer = self.service.answer(event)
+        with self.courier.delivery(answer) as sent:  # shown as returned
+            for _ in answer.replies:
+                sent.one()
+        return answer.replies
+
+    def wait(self, *, conversation: str, at: datetime) -> tuple[Reply, ...]:
+        self.at = at
+        self.courier.pump()
+        return tuple(self.delivered.pop(conversation, ()))
+
+    def close(self) -> None:
+        self.courier.close()
 
 
 @contextmanager
@@ -64,7 +91,11 @@ def channel_driver(channel: str, app: App) -> Iterator[Driver]:
     """A driver for ``channel`` over ``app``; the Telegram and Slack drivers run the real
     adapter against a stand-in platform server on 127.0.0.1 for as long as the block lasts."""
     if channel == "console":
-        yield ServiceDriver(app.service)
+        driver = ServiceDriver(app.service)
+        try:
+            yield driver
+        finally:
+            driver.close()
     elif channel == "telegram":
         from adapters.telegram.replay_driver import TelegramDriver
 
@@ -96,28 +127,34 @@ def run_transcript(
     last: tuple[Reply, ...] = ()
     failures: list[str] = []
     for number, turn in enumerate(transcript.turns, 1):
-        at = turn.at or at
-        button = None
-        if turn.press is not None:
-            button = _button(last, turn.press)
-            if button is None:
-                labels = [b.label for reply in last for b in reply.buttons]
-                failures.append(
-                    f"turn {number}: no button labelled {turn.press!r}; the buttons were {labels}"
-                )
-                break
-        replies = driver.send(
-            conversation=conversation,
-            at=at,
-            locale=transcript.locale,
-            text=turn.user,
-            button=button,
-        )
+        if turn.wait is not None:
+            at = turn.wait
+            replies = driver.wait(conversation=conversation, at=at)
+        else:
+            at = turn.at or at
+            button = None
+            if turn.press is not None:
+                button = _button(last, turn.press)
+                if button is None:
+                    labels = [b.label for reply in last for b in reply.buttons]
+                    failures.append(
+                        f"turn {number}: no button labelled {turn.press!r}; "
+                        f"the buttons were {labels}"
+                    )
+                    break
+            replies = driver.send(
+                conversation=conversation,
+                at=at,
+                locale=transcript.locale,
+                text=turn.user,
+                button=button,
+            )
         said = "\n".join(reply.all_text() for reply in replies)
         problems = turn.expect.failures(said)
         if problems:
             failures.append(_describe(number, turn, problems, said))
-        last = replies
+        # Waiting with nothing sent leaves the buttons of the last reply in the chat.
+        last = replies if replies or turn.wait is None else last
     return Outcome(transcript=transcript, failures=tuple(failures))
 
 
@@ -143,6 +180,11 @@ def _button(replies: tuple[Reply, ...], label: str) -> str | None:
 
 
 def _describe(number: int, turn: TranscriptTurn, problems: list[str], said: str) -> str:
-    sent = f"user: {turn.user!r}" if turn.user is not None else f"press: {turn.press!r}"
+    if turn.wait is not None:
+        sent = f"wait: {turn.wait.isoformat()}"
+    elif turn.user is not None:
+        sent = f"user: {turn.user!r}"
+    else:
+        sent = f"press: {turn.press!r}"
     quoted = "\n".join(f"{_INDENT}{_INDENT}| {line}" for line in said.splitlines())
     return f"turn {number} ({sent}): " + "; ".join(problems) + f"\n{_INDENT}the bot said:\n{quoted}"

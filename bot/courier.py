@@ -1,5 +1,5 @@
 """Replies on their way out of the outbox: the channel's own send after the turn, and a pump
-that sends again what no living worker is sending.
+that sends again what no living worker is sending, and what producers (the reminders) put in.
 
 A turn commits its replies with its state (:class:`~bot.service.Answer` names the parcel), and
 the channel sends them straight away through a :class:`Delivery`, which keeps the parcel leased
@@ -22,7 +22,8 @@ from datetime import UTC, datetime, timedelta
 
 from bot.messages import Reply
 from bot.parcel import Parcel
-from bot.service import Answer
+from bot.reminders import ReminderDesk
+from bot.service import Answer, BotService
 from bot.storage import LEASE, Outbox, StorageUnavailable
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,8 @@ Sender = Callable[[str, Reply], None]
 """Sends one reply to a channel's address. Raises :class:`Refused` when the platform refuses it
 for good; any other exception is a failure to try again later."""
 Clock = Callable[[], datetime]
+Producer = Callable[[Sequence[str]], list[Parcel]]
+"""Puts parcels for these channels in the outbox, leased to the caller, and returns them."""
 
 MAX_ATTEMPTS = 12  # pump sends of one parcel before it is given up (backing off to the lease)
 MAX_AGE = timedelta(days=1)  # a reply older than this answers nothing any more
@@ -56,8 +59,10 @@ class Courier:
         lease: timedelta = LEASE,
         interval: float = 1.0,
         clock: Clock = utc_now,
+        producers: Sequence[Producer] = (),
     ) -> None:
         self.outbox = outbox
+        self.producers = list(producers)
         self.lease = lease
         self.interval = interval
         self.clock = clock
@@ -106,8 +111,11 @@ class Courier:
         self._renew_leases()
         if not self.senders:
             return 0
-        parcels = self.outbox.claim_parcels(list(self.senders), now=self.clock(), limit=BATCH)
-        sent = sum(self._resend(parcel) for parcel in parcels)
+        channels = list(self.senders)
+        parcels = self.outbox.claim_parcels(channels, now=self.clock(), limit=BATCH)
+        for produce in self.producers:
+            parcels += produce(channels)
+        sent = sum(self._send(parcel) for parcel in parcels)
         self._forget_sent()
         return sent
 
@@ -122,7 +130,7 @@ class Courier:
             self._wake.wait(self.interval)
             self._wake.clear()
 
-    def _resend(self, parcel: Parcel) -> bool:
+    def _send(self, parcel: Parcel) -> bool:
         if parcel.attempts > MAX_ATTEMPTS or self.clock() - parcel.created_at > MAX_AGE:
             log.error("giving up parcel %d to %s after %d attempts", *_about(parcel))
             self.outbox.acknowledge([parcel.id])
@@ -221,3 +229,12 @@ class Delivery:
 
 def _about(parcel: Parcel) -> Sequence[object]:
     return (parcel.id, parcel.channel, parcel.attempts)
+
+
+def courier_for(
+    service: BotService, *, clock: Clock = utc_now, lease: timedelta = LEASE, interval: float = 1.0
+) -> Courier:
+    """The courier of ``service``'s store, firing its reminders by ``clock`` (the leases keep
+    to the real one)."""
+    desk = ReminderDesk(service.engine, service.store, clock)
+    return Courier(service.store, lease=lease, interval=interval, producers=(desk,))

@@ -14,7 +14,8 @@ from bot.inquiry import INQUIRY_SLOTS, VALIDATORS, build_draft, consent_slots
 from bot.language import written_language
 from bot.messages import PhoneCard
 from bot.normalize import digits_only
-from bot.turn import Turn
+from bot.reminders import CANCEL, OFFER
+from bot.reminding import Reminding
 from bot.understanding import Mentions
 from flows.model import (
     ActionStep,
@@ -30,7 +31,7 @@ _MAX_HOPS = 32  # steps entered in one turn; flows are validated, this only stop
 _MISSES_BEFORE_MENU = 2
 
 
-class Dialogue(Turn):
+class Dialogue(Reminding):
     """Reads the event and walks the flows; see :class:`bot.turn.Turn` for what it works with."""
 
     def run(self) -> None:
@@ -77,6 +78,11 @@ class Dialogue(Turn):
 
     def on_free_text(self, text: str, step: Step | None) -> None:
         understanding = self.engine.understanding
+        if "remind_line" in self.state.slots:
+            offer = understanding.answer(OFFER, text) or understanding.exactly(OFFER, text)
+            if offer is not None:
+                self.on_offer(offer)
+                return
         mentions = understanding.mentions(text)
         urgent = mentions.urgent_topic()
         awaited = self.state.awaiting
@@ -98,7 +104,9 @@ class Dialogue(Turn):
     def on_button(self, pressed: str) -> None:
         set_id, _, option_id = pressed.partition(":")
         choice = self.flows.choices.get(set_id)
-        if choice is None or choice.option(option_id) is None:
+        if set_id == CANCEL:
+            self.cancel_reminder(option_id)
+        elif choice is None or choice.option(option_id) is None:
             self.stale()
         elif set_id == self.state.awaiting:
             self.choose(set_id, option_id)
@@ -106,6 +114,8 @@ class Dialogue(Turn):
             self.start_topic(option_id, Mentions())
         elif set_id == "after_answer":
             self.after_answer(option_id)
+        elif set_id == OFFER:
+            self.on_offer(option_id)
         elif set_id == "phone_language":
             self.take_language(option_id)
         elif set_id == "commands":
@@ -127,7 +137,11 @@ class Dialogue(Turn):
             self.cancel()
         elif command == "forget":
             self.erase = True
+            if self.reminders is not None:
+                self.reminders.clear()
             self.say(self.text("forget.done"))
+        elif command == "reminders":
+            self.list_reminders()
         elif command == "language":
             choices = self.flows.choices["ui_language"]
             first = self.state.slots.get("written_language", self.language)
@@ -285,7 +299,12 @@ class Dialogue(Turn):
             last_answer=step.id, previous_topic=self.state.slots.get("topic")
         )
         prompt = self.text("after.prompt")
-        self.say(f"{text}\n\n{prompt}", self.followup_buttons(step.followups), cards)
+        buttons = self.followup_buttons(step.followups)
+        offer = self.offer_reminder(cards, step.need)
+        if offer is not None:
+            prompt = f"{offer}\n\n{prompt}"
+            buttons = (self.offer_button(), *buttons)
+        self.say(f"{text}\n\n{prompt}", buttons, cards)
 
     # -- the inquiry's effects -----------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from bot.dialogue import Dialogue
 from bot.inquiry import InquiryDraft, reference_for
 from bot.language import written_language
 from bot.messages import Event, Reply
+from bot.reminders import ReminderBook
 from bot.render import Renderer
 from bot.state import ConversationState, StaleState
 from bot.understanding import Understanding
@@ -67,6 +68,7 @@ class Engine:
         *,
         storage_available: bool = True,
         attempt: int = 1,
+        reminders: ReminderBook | None = None,
     ) -> Turn:
         """Answer one event; never returns without at least one reply.
 
@@ -74,13 +76,21 @@ class Engine:
         must keep what the user types (the written inquiry) starts, and none is sent.
         ``attempt`` counts runs of the same turn after storage conflicts: an inquiry's
         reference depends on it, so a reference that clashed is not drawn again.
+        ``reminders``: the conversation's, in the turn's transaction (None when they cannot
+        be kept).
         """
         state = stored if stored is not None and self._fits(stored) else None
         language = self.language_for(event, state)
 
         def run(state: ConversationState | None) -> Dialogue:
             dialogue = Dialogue(
-                self, event, state, language, storage_available=storage_available, attempt=attempt
+                self,
+                event,
+                state,
+                language,
+                storage_available=storage_available,
+                attempt=attempt,
+                reminders=reminders,
             )
             dialogue.run()
             return dialogue

@@ -52,13 +52,15 @@ class StatusLine:
 
 @dataclass(frozen=True, slots=True)
 class PhoneCard:
-    """A phone number as given to the user, with everything rule 4 of DESIGN.md asks for."""
+    """A phone number as given to the user, with everything rule 4 of DESIGN.md asks for;
+    ``line``: its id in the knowledge."""
 
     number: str
     name: str
     charge: str
     statuses: tuple[StatusLine, ...]
     note: str | None = None
+    line: str = ""
 
 
 @dataclass(frozen=True, slots=True)

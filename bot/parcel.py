@@ -50,6 +50,7 @@ def _reply(reply: Reply) -> dict[str, Any]:
 
 def _phone(card: PhoneCard) -> dict[str, Any]:
     return {
+        "line": card.line,
         "number": card.number,
         "name": card.name,
         "charge": card.charge,
@@ -77,6 +78,7 @@ def _read_reply(item: dict[str, Any]) -> Reply:
 
 def _read_phone(card: dict[str, Any]) -> PhoneCard:
     return PhoneCard(
+        line=card["line"],
         number=card["number"],
         name=card["name"],
         charge=card["charge"],

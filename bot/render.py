@@ -100,6 +100,7 @@ class Renderer:
                     self._status_line(group.status, smartphone, at, language, need, group.languages)
                 )
         return PhoneCard(
+            line=line.id,
             number=line.number,
             name=self.text(language, f"line.{line.id}"),
             charge=self.text(language, f"charge.{line.charge.value}"),

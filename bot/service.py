@@ -1,6 +1,6 @@
 """A turn with storage around it: one transaction loads the state, stores what the engine
-decided (new state, confirmed inquiries, the replies for the outbox) and commits; listeners
-hear of new inquiries after."""
+decided (new state, confirmed inquiries, reminders, the replies for the outbox) and commits;
+listeners hear of new inquiries after."""
 
 from __future__ import annotations
 
@@ -66,7 +66,12 @@ class BotService:
                     ):
                         return Answer(())  # a redelivery of what a committed turn answered
                     state = _read_state(transaction)
-                    turn = self.engine.respond(event, state, attempt=attempt)
+                    reminders = (
+                        transaction.reminders(event.channel, event.address)
+                        if event.address is not None
+                        else None
+                    )
+                    turn = self.engine.respond(event, state, attempt=attempt, reminders=reminders)
                     _write_turn(transaction, turn, stored)
                     if event.address is not None and turn.replies:
                         replies = dump_replies(turn.replies)

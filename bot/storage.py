@@ -7,16 +7,15 @@ a state that says "sent" without its inquiry.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
-from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.inquiry import InquiryDraft
 from bot.messages import Reply
-from bot.parcel import Parcel, load_replies
+from bot.parcel import Parcel
+from bot.reminders import ReminderBook, ReminderStore
 
 LEASE = timedelta(seconds=60)  # a parcel's sender has this long before a pump may send it
 
@@ -54,6 +53,10 @@ class Transaction(Protocol):
         the worker running the turn; the parcel's id."""
         ...
 
+    def reminders(self, channel: str, address: str) -> ReminderBook:
+        """The conversation's reminders; those added are delivered to ``address``."""
+        ...
+
 
 class Outbox(Protocol):
     """Replies committed and not yet accepted by their platform (see :mod:`bot.courier`)."""
@@ -76,7 +79,7 @@ class Outbox(Protocol):
         ...
 
 
-class ConversationStore(Outbox, Protocol):
+class ConversationStore(Outbox, ReminderStore, Protocol):
     def transaction(self, conversation: str) -> AbstractContextManager[Transaction]:
         """Commits when the block ends normally, rolls back when it raises.
 
@@ -85,97 +88,3 @@ class ConversationStore(Outbox, Protocol):
             StorageConflict: a write clashed; nothing of the turn was kept.
         """
         ...
-
-
-class MemoryStore:
-    """A store that lives as long as the process: unit tests, and a bot with no database."""
-
-    def __init__(self, *, lease: timedelta = LEASE) -> None:
-        self.states: dict[str, str] = {}
-        self.inquiries: dict[str, InquiryDraft] = {}
-        self.deliveries: set[tuple[str, str]] = set()
-        self.outbox: dict[int, tuple[Parcel, datetime]] = {}  # with each its lease's end
-        self.lease = lease
-        self._ids = itertools.count(1)
-
-    @contextmanager
-    def transaction(self, conversation: str) -> Iterator[_MemoryTransaction]:
-        pending = _MemoryTransaction(self, conversation)
-        yield pending
-        pending.commit()
-
-    def claim_parcels(self, channels: Sequence[str], *, now: datetime, limit: int) -> list[Parcel]:
-        due = [
-            parcel
-            for parcel, until in self.outbox.values()
-            if parcel.channel in channels and until <= now
-        ][:limit]
-        claimed = [replace(parcel, attempts=parcel.attempts + 1) for parcel in due]
-        for parcel in claimed:
-            self.outbox[parcel.id] = (parcel, now + self.lease)
-        return claimed
-
-    def renew(self, ids: Sequence[int], *, now: datetime) -> None:
-        for parcel_id in ids:
-            if parcel_id in self.outbox:
-                self.outbox[parcel_id] = (self.outbox[parcel_id][0], now + self.lease)
-
-    def acknowledge(self, ids: Sequence[int]) -> None:
-        for parcel_id in ids:
-            self.outbox.pop(parcel_id, None)
-
-    def postpone(self, parcel: int, replies: tuple[Reply, ...], *, until: datetime) -> None:
-        if parcel in self.outbox:
-            self.outbox[parcel] = (replace(self.outbox[parcel][0], replies=replies), until)
-
-
-class _MemoryTransaction:
-    def __init__(self, store: MemoryStore, conversation: str) -> None:
-        self.store = store
-        self.conversation = conversation
-        self.state: str | None = store.states.get(conversation)
-        self.new_inquiries: list[InquiryDraft] = []
-        self.claimed: set[tuple[str, str]] = set()
-        self.parcels: list[Parcel] = []
-
-    def claim(self, channel: str, delivery_id: str) -> bool:
-        key = (channel, delivery_id)
-        if key in self.store.deliveries or key in self.claimed:
-            return False
-        self.claimed.add(key)
-        return True
-
-    def load(self) -> str | None:
-        return self.state
-
-    def save(self, state: str) -> None:
-        self.state = state
-
-    def delete(self) -> None:
-        self.state = None
-
-    def add_inquiry(self, draft: InquiryDraft) -> bool:
-        known = draft.key in self.store.inquiries or any(
-            pending.key == draft.key for pending in self.new_inquiries
-        )
-        if not known:
-            self.new_inquiries.append(draft)
-        return not known
-
-    def enqueue(self, channel: str, address: str, replies: str) -> int:
-        parcel = Parcel(
-            next(self.store._ids), channel, address, load_replies(replies), datetime.now(UTC)
-        )
-        self.parcels.append(parcel)
-        return parcel.id
-
-    def commit(self) -> None:
-        if self.state is None:
-            self.store.states.pop(self.conversation, None)
-        else:
-            self.store.states[self.conversation] = self.state
-        for draft in self.new_inquiries:
-            self.store.inquiries[draft.key] = draft
-        self.store.deliveries |= self.claimed
-        for parcel in self.parcels:
-            self.store.outbox[parcel.id] = (parcel, parcel.created_at + self.store.lease)

@@ -39,12 +39,14 @@ class Expect:
 
 @dataclass(frozen=True, slots=True)
 class TranscriptTurn:
-    """``user`` text to send, or ``press``: the label of a button in the last reply."""
+    """``user`` text to send, ``press``: the label of a button in the last reply, or ``wait``:
+    the clock moves on to that time, and what the bot sends meanwhile (reminders) is checked."""
 
     user: str | None
     press: str | None
     at: datetime | None
     expect: Expect
+    wait: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +72,9 @@ def load_transcript(path: Path) -> Transcript:
     doc = Node.load(path)
     turns = []
     for item in doc["turns"].items():
-        user, press = item.get("user"), item.get("press")
-        if (user is None) == (press is None):
-            raise item.fail("needs exactly one of `user` and `press`")
+        user, press, wait = item.get("user"), item.get("press"), item.get("wait")
+        if [user, press, wait].count(None) != 2:
+            raise item.fail("needs exactly one of `user`, `press` and `wait`")
         expect = item.get("expect")
         for pattern in expect.optional_texts("matches") if expect is not None else ():
             try:
@@ -84,6 +86,7 @@ def load_transcript(path: Path) -> Transcript:
                 user=_raw_text(user) if user is not None else None,
                 press=press.text() if press is not None else None,
                 at=parse_time(item["at"]) if item.has("at") else None,
+                wait=parse_time(item["wait"]) if wait is not None else None,
                 expect=Expect(
                     contains=expect.optional_texts("contains") if expect else (),
                     not_contains=expect.optional_texts("not_contains") if expect else (),

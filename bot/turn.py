@@ -15,6 +15,7 @@ from flows.model import AnswerStep, Flow, Step
 
 if TYPE_CHECKING:
     from bot.engine import Engine
+    from bot.reminders import ReminderBook
 
 # What outlives a topic: the languages, and the last topic (for the inquiry it may lead to).
 _KEPT_SLOTS = ("phone_language", "previous_topic", "written_language", "ui_language")
@@ -32,8 +33,10 @@ class Turn:
         *,
         storage_available: bool = True,
         attempt: int = 1,
+        reminders: ReminderBook | None = None,
     ) -> None:
         self.storage_available = storage_available
+        self.reminders = reminders  # None: none can be kept (no store, or no address)
         self.attempt = attempt
         self.engine = engine
         self.flows = engine.flows

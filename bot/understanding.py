@@ -115,6 +115,10 @@ class Understanding:
         match = self._matchers[choice_set].match_answer(text)
         return match.option_id if match else None
 
+    def exactly(self, choice_set: str, text: str) -> str | None:
+        """The option whose phrase is the whole message, negations included ("no")."""
+        return self._exact[choice_set].get(normalize(text))
+
     def negated(self, text: str) -> bool:
         normalized = normalize(text)
         words = normalized.replace("’", "'").split()

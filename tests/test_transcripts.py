@@ -12,6 +12,7 @@ import subprocess
 import sys
 from collections import defaultdict
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,11 @@ def test_there_are_transcripts() -> None:
 def test_transcript(app: App, path: Path) -> None:
     transcript = load_transcript(path)
     # A conversation of its own per fixture, so that no state leaks from one into another.
-    outcome = run_transcript(ServiceDriver(app.service), transcript, f"pytest:{path.stem}")
+    driver = ServiceDriver(app.service)
+    try:
+        outcome = run_transcript(driver, transcript, f"pytest:{path.stem}")
+    finally:
+        driver.close()
     assert not outcome.failures, f"{transcript.name} ({path.name}):\n" + "\n".join(outcome.failures)
 
 
@@ -61,7 +66,12 @@ class _RecordingDriver:
         self.said: dict[str, list[str]] = defaultdict(list)
 
     def send(self, *, conversation: str, **turn: Any) -> tuple[Reply, ...]:
-        replies = self.inner.send(conversation=conversation, **turn)
+        return self._heard(conversation, self.inner.send(conversation=conversation, **turn))
+
+    def wait(self, *, conversation: str, at: datetime) -> tuple[Reply, ...]:
+        return self._heard(conversation, self.inner.wait(conversation=conversation, at=at))
+
+    def _heard(self, conversation: str, replies: tuple[Reply, ...]) -> tuple[Reply, ...]:
         self.said[conversation] += [reply.all_text() for reply in replies]
         return replies
 
@@ -73,6 +83,7 @@ def test_only_sent_inquiries_are_stored_and_without_individual_numbers(app: App)
     driver = _RecordingDriver(ServiceDriver(app.service))
     for path in FILES:
         run_transcript(driver, load_transcript(path), f"store:{path.stem}")
+    driver.inner.close()
     stored = [record for record in inquiries.export() if record.reference not in before]
     sent = {ref for said in driver.said.values() for ref in REFERENCE.findall("\n".join(said))}
     assert sent, "no transcript sends an inquiry"

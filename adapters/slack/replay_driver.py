@@ -19,7 +19,8 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -30,7 +31,9 @@ from adapters.slack.app import build_bolt_app
 from adapters.slack.blocks import escape, unescape
 from adapters.slack.stand_in import BOT_USER, TEAM, Call, StandInSlack
 from adapters.slack.web import EVENTS_PATH, serving_in_background, starlette_app, web_client
+from bot.courier import courier_for
 from bot.messages import Button, Reply
+from bot.service import BotService
 
 TURN_TIMEOUT = 30.0  # seconds; a turn takes milliseconds, this only bounds a hang
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
@@ -73,12 +76,17 @@ def reply_of(call: Call) -> Reply:
 class SlackDriver:
     """Sends transcript turns as signed Slack requests; see the module docstring."""
 
-    def __init__(self, *, stand_in: StandInSlack, url: str, secret: str, done: Completions) -> None:
+    def __init__(
+        self, *, stand_in: StandInSlack, secret: str, done: Completions, service: BotService
+    ) -> None:
         self.stand_in = stand_in
-        self.url = url
+        self.url = ""  # once served
         self.signer = SignatureVerifier(secret)
         self.done = done
         self._ids = itertools.count(1)
+        self.at = datetime.now(UTC)
+        # Pumped by :meth:`wait` only, on the transcript's clock.
+        self.courier = courier_for(service, clock=lambda: self.at)
 
     @classmethod
     @contextmanager
@@ -89,15 +97,19 @@ class SlackDriver:
         done = Completions()
         with stand_in.running():
             client = web_client(stand_in.token, stand_in.api_url)
+            driver = cls(stand_in=stand_in, secret=secret, done=done, service=app.service)
             bolt = build_bolt_app(
-                app, client=client, signing_secret=secret, on_finished=done.finished
+                replace(app, courier=driver.courier),
+                client=client,
+                signing_secret=secret,
+                on_finished=done.finished,
             )
-            app.courier.start()
             try:
                 with serving_in_background(starlette_app(bolt)) as base:
-                    yield cls(stand_in=stand_in, url=base + EVENTS_PATH, secret=secret, done=done)
+                    driver.url = base + EVENTS_PATH
+                    yield driver
             finally:
-                app.courier.close()
+                driver.courier.close()
 
     def send(
         self,
@@ -109,8 +121,8 @@ class SlackDriver:
         button: str | None = None,
     ) -> tuple[Reply, ...]:
         """One turn: a DM (``text``) or a press of the button with payload ``button``."""
-        key = hashlib.sha256(conversation.encode()).hexdigest()[:10].upper()
-        channel, user = f"D{key}", f"U{key}"
+        self.at = at
+        channel, user = _channel_and_user(conversation)
         self.stand_in.add_user(user, locale=locale)
         micros = round(at.timestamp() * 1_000_000)
         ts = f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
@@ -121,7 +133,7 @@ class SlackDriver:
             body = json.dumps(_dm_event(delivery, channel, user, ts, text or ""))
             content_type = "application/json"
         else:
-            delivery = f"{serial}.{key}.trigger"
+            delivery = f"{serial}.{user}.trigger"
             payload = self._press(delivery, channel, user, ts, button)
             body = urlencode({"payload": json.dumps(payload)})
             content_type = "application/x-www-form-urlencoded"
@@ -129,7 +141,17 @@ class SlackDriver:
         if status != 200:
             raise RuntimeError(f"/slack/events answered {status}")
         self.done.wait(delivery)
-        calls = self.stand_in.calls("chat.postMessage", since=mark)
+        return self._posted(channel, since=mark)
+
+    def wait(self, *, conversation: str, at: datetime) -> tuple[Reply, ...]:
+        """The messages the courier's pump posts in the conversation's DM at ``at``."""
+        self.at = at
+        mark = self.stand_in.count()
+        self.courier.pump()
+        return self._posted(_channel_and_user(conversation)[0], since=mark)
+
+    def _posted(self, channel: str, *, since: int) -> tuple[Reply, ...]:
+        calls = self.stand_in.calls("chat.postMessage", since=since)
         return tuple(reply_of(call) for call in calls if call.params.get("channel") == channel)
 
     def post(self, body: str, content_type: str, *, headers: dict[str, str] | None = None) -> int:
@@ -176,6 +198,11 @@ class SlackDriver:
                 {"type": "button", "action_id": action_id, "value": value, "action_ts": ts}
             ],
         }
+
+
+def _channel_and_user(conversation: str) -> tuple[str, str]:
+    key = hashlib.sha256(conversation.encode()).hexdigest()[:10].upper()
+    return f"D{key}", f"U{key}"
 
 
 def _dm_event(event_id: str, channel: str, user: str, ts: str, text: str) -> dict[str, Any]:

@@ -10,12 +10,13 @@ from types import ModuleType
 from sqlalchemy import Connection, bindparam, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
-from adapters.sql.outbox import SqlOutbox
-from adapters.sql.schema import conversations, deliveries, inquiries, outbox
+from adapters.sql.outbox import SqlOutbox, enqueue
+from adapters.sql.reminders import SqlReminderBook, SqlReminders
+from adapters.sql.schema import conversations, deliveries, inquiries
 from bot.inquiry import InquiryDraft
 
 
-class SqlConversationStore(SqlOutbox):
+class SqlConversationStore(SqlOutbox, SqlReminders):
     """The engine's :class:`~bot.storage.ConversationStore` over SQLAlchemy."""
 
     @contextmanager
@@ -77,11 +78,6 @@ class _Statements:
         self.add_inquiry = add.on_conflict_do_nothing(
             index_elements=[inquiries.c.draft_key]
         ).returning(inquiries.c.id)
-        self.enqueue = (
-            dialect.insert(outbox)
-            .values({column: bindparam(column) for column in _OUTBOX_COLUMNS})
-            .returning(outbox.c.id)
-        )
 
 
 _INQUIRY_COLUMNS = (
@@ -97,7 +93,6 @@ _INQUIRY_COLUMNS = (
     "text",
     "application_id",
 )
-_OUTBOX_COLUMNS = ("channel", "address", "replies", "created_at", "lease_until")
 _STATEMENTS = {"postgresql": _Statements(postgresql), "sqlite": _Statements(sqlite)}
 
 
@@ -148,13 +143,7 @@ class SqlTransaction:
 
     def enqueue(self, channel: str, address: str, replies: str) -> int:
         """The parcel is leased from the start: the worker running the turn sends it."""
-        now = datetime.now(UTC)
-        values = {
-            "channel": channel,
-            "address": address,
-            "replies": replies,
-            "created_at": now,
-            "lease_until": now + self.lease,
-        }
-        parcel: int = self.connection.execute(self.sql.enqueue, values).scalar_one()
-        return parcel
+        return enqueue(self.connection, channel, address, replies, self.lease)
+
+    def reminders(self, channel: str, address: str) -> SqlReminderBook:
+        return SqlReminderBook(self.connection, self.conversation, channel, address)

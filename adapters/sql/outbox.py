@@ -8,10 +8,10 @@ the claims.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from adapters.sql.database import Database
 from adapters.sql.schema import outbox
@@ -34,6 +34,16 @@ _CLAIM = (
     .where(outbox.c.id.in_(_DUE.scalar_subquery()))
     .values(lease_until=bindparam("until"), attempts=outbox.c.attempts + 1)
     .returning(*outbox.c)
+)
+_ENQUEUE = (
+    insert(outbox)
+    .values(
+        {
+            column: bindparam(column)
+            for column in ("channel", "address", "replies", "created_at", "lease_until")
+        }
+    )
+    .returning(outbox.c.id)
 )
 _FORGET = delete(outbox).where(outbox.c.id.in_(bindparam("ids", expanding=True)))
 _RENEW = (
@@ -78,6 +88,23 @@ class SqlOutbox:
         """Parcels not yet sent (for tests and health)."""
         with self.database.begin() as connection:
             return len(connection.execute(select(outbox.c.id)).all())
+
+
+def enqueue(
+    connection: Connection, channel: str, address: str, replies: str, lease: timedelta
+) -> int:
+    """A parcel, in the caller's transaction, leased to the caller from now (the real clock:
+    leases are between workers, whatever time a conversation is replayed at)."""
+    now = datetime.now(UTC)
+    values = {
+        "channel": channel,
+        "address": address,
+        "replies": replies,
+        "created_at": now,
+        "lease_until": now + lease,
+    }
+    parcel: int = connection.execute(_ENQUEUE, values).scalar_one()
+    return parcel
 
 
 def _parcel(row: Any) -> Parcel:

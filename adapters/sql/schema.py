@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -130,4 +131,23 @@ outbox = Table(
     Column("lease_until", UtcDateTime(), nullable=False),  # no pump sends it before
     Column("attempts", Integer, nullable=False, server_default="0"),
     Index("ix_outbox_channel_lease_until", "channel", "lease_until"),
+)
+
+reminders = Table(
+    "reminders",
+    metadata,
+    # Deleted in the transaction that puts its message in the outbox: fired once.
+    Column(
+        "id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("conversation", String(200), nullable=False),
+    Column("line", String(40), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("address", Text, nullable=False),
+    Column("language", String(10), nullable=False),
+    Column("hours_language", String(10), nullable=True),
+    Column("need", String(40), nullable=False),
+    Column("due_at", UtcDateTime(), nullable=False, index=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("conversation", "line", name="uq_reminders_conversation_line"),
 )

@@ -60,6 +60,7 @@ COMMANDS = {
     "cancel": "command.cancel",
     "forget": "command.forget",
     "language": "command.language",
+    "reminders": "command.reminders",
 }
 _CONCURRENT_UPDATES = 256
 _FLOOD_RETRIES = 3  # a 429 is retried after its retry_after, this many times

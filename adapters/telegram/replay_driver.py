@@ -26,7 +26,7 @@ from adapters.telegram.app import ALLOWED_UPDATES, Context, TelegramApp, build_a
 from adapters.telegram.outbound import from_html
 from adapters.telegram.stand_in import Call, StandIn
 from adapters.telegram.updates import callback_update, message_update
-from bot.courier import Courier
+from bot.courier import Courier, courier_for
 from bot.messages import Button, Reply
 from bot.service import BotService
 
@@ -85,7 +85,7 @@ class Rig:
             await stand_in.start()
         rig = cls(stand_in)
         own_courier = courier is None
-        courier = courier or Courier(service.store)
+        courier = courier or courier_for(service, clock=clock)
         application = build_application(
             service,
             courier=courier,
@@ -124,12 +124,14 @@ class Rig:
 
 
 class TelegramDriver:
-    """The replay's driver: each turn an update through a rig, the replies read back."""
+    """The replay's driver: each turn an update through a rig, the replies read back; its
+    courier is pumped by :meth:`wait` only, on the transcript's clock."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, service: BotService) -> None:
         self.loop = loop
         self.rig: Rig | None = None
         self.at = datetime.now(UTC)
+        self.courier = courier_for(service, clock=self.now)
         # Ids unlike those of an earlier replay on the same database: it remembers deliveries.
         start = time.time_ns() // 1000
         self._update_ids = itertools.count(start)
@@ -143,13 +145,14 @@ class TelegramDriver:
         loop = asyncio.new_event_loop()
         thread = threading.Thread(target=loop.run_forever, name="telegram-replay", daemon=True)
         thread.start()
-        driver = cls(loop)
+        driver = cls(loop, app.service)
         ready, stop = threading.Event(), asyncio.Event()
 
         async def run() -> None:
             # No flood limit against a stand-in: it would only slow the replay down.
             options: dict[str, Any] = {"overall_max_rate": 0, "turn_threads": 1}
-            async with Rig.running(app.service, clock=driver.now, **options) as driver.rig:
+            rig = Rig.running(app.service, clock=driver.now, courier=driver.courier, **options)
+            async with rig as driver.rig:
                 ready.set()
                 await stop.wait()
 
@@ -163,6 +166,7 @@ class TelegramDriver:
             loop.call_soon_threadsafe(stop.set)
             with contextlib.suppress(Exception):
                 runner.result(TIMEOUT)
+            driver.courier.close()
             loop.call_soon_threadsafe(loop.stop)
             thread.join(TIMEOUT)
             loop.close()
@@ -191,6 +195,20 @@ class TelegramDriver:
         assert self.rig is not None
         calls = asyncio.run_coroutine_threadsafe(self.rig.deliver(update), self.loop).result()
         return tuple(_reply(call) for call in calls if call.method == "sendMessage")
+
+    def wait(self, *, conversation: str, at: datetime) -> tuple[Reply, ...]:
+        """The messages the courier's pump sends the conversation's chat at ``at``."""
+        assert self.rig is not None
+        self.at = at
+        before = len(self.rig.stand_in.calls)
+        self.courier.pump()  # here, off the loop: its sends run on the loop and are awaited
+        chat_id = self._chats.get(conversation)
+        calls = self.rig.stand_in.calls[before:]
+        return tuple(
+            _reply(call)
+            for call in calls
+            if call.method == "sendMessage" and call.params.get("chat_id") == chat_id
+        )
 
 
 def _reply(call: Call) -> Reply:

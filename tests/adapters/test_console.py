@@ -98,4 +98,4 @@ def test_broken_fixture_is_reported_with_file_and_key(tmp_path):
         check=False,
     )
     assert done.returncode == 2
-    assert "bad.yaml: turns[0]: needs exactly one of `user` and `press`" in done.stderr
+    assert "bad.yaml: turns[0]: needs exactly one of `user`, `press` and `wait`" in done.stderr

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.courier import MAX_AGE, MAX_ATTEMPTS, Courier, Refused
+from bot.memory import MemoryStore
 from bot.messages import Button, Event, PhoneCard, Reply, StatusLine
 from bot.parcel import dump_replies, load_replies
-from bot.storage import MemoryStore
 from knowledge.hours import Status
 from tests.bot.helpers import event, make_service
 

@@ -2,7 +2,8 @@
 
 from contextlib import contextmanager
 
-from bot.storage import MemoryStore, StorageUnavailable
+from bot.memory import MemoryStore
+from bot.storage import StorageUnavailable
 from tests.bot.helpers import event, make_service, said
 
 
