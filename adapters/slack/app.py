@@ -159,7 +159,9 @@ class SlackAdapter:
 
     def _turn(self, origin: Origin, *, text: str | None = None, button: str | None = None) -> None:
         locale = self.locales.get(origin.user)
-        to = address(origin.channel, origin.thread, response_url=origin.response_url)
+        to = address(
+            origin.channel, origin.thread, response_url=origin.response_url, user=origin.user
+        )
         event = Event(
             conversation=f"{CHANNEL}:{origin.team}:{origin.channel}:{origin.user}",
             at=_clock(origin.ts),

@@ -1,6 +1,9 @@
 """Replies to Slack, from the turn or from the outbox's pump: where they go (a channel or
 thread, or a slash command's or button's ``response_url`` for what only the user sees) kept
-as the outbox's address, and Slack's answer sorted into refused for good or worth a retry."""
+as the outbox's address, and Slack's answer sorted into refused for good or worth a retry.
+
+A ``response_url`` lasts 30 minutes and five posts; a reminder due tomorrow outlives it, so an
+address with one also names the user, whose direct messages take what it no longer does."""
 
 from __future__ import annotations
 
@@ -22,9 +25,15 @@ _TRANSIENT = frozenset(
 _EXPIRED = (404, 410)  # a response_url used up (five posts) or older than 30 minutes
 
 
-def address(channel: str, thread: str | None = None, *, response_url: str | None = None) -> str:
+def address(
+    channel: str,
+    thread: str | None = None,
+    *,
+    response_url: str | None = None,
+    user: str | None = None,
+) -> str:
     if response_url is not None:
-        return json.dumps({"response_url": response_url})
+        return json.dumps({"response_url": response_url, "user": user})
     return json.dumps({"channel": channel, "thread": thread})
 
 
@@ -36,11 +45,13 @@ def sender(client: WebClient) -> Sender:
         if "response_url" in where:
             respond = Respond(response_url=where["response_url"])
             answer = respond(response_type="ephemeral", replace_original=False, **message(reply))
-            if answer.status_code in _EXPIRED:
-                raise Refused(f"response_url answered {answer.status_code}")
-            if answer.status_code != 200:
+            if answer.status_code == 200:
+                return
+            if answer.status_code not in _EXPIRED:
                 raise RuntimeError(f"response_url answered {answer.status_code}")
-            return
+            if not where.get("user"):
+                raise Refused(f"response_url answered {answer.status_code}")
+            where = {"channel": where["user"], "thread": None}  # a DM: the user's ID as channel
         try:
             client.chat_postMessage(
                 channel=where["channel"], thread_ts=where["thread"], **message(reply)
