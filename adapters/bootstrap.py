@@ -12,7 +12,7 @@ from bot.catalog import Catalog
 from bot.courier import Courier, courier_for
 from bot.engine import Engine
 from bot.service import BotService, InquiryListener
-from bot.storage import LEASE
+from bot.storage import LEASE, SchemaOutdated
 from flows.loader import default_flows
 from knowledge.loader import default_knowledge
 
@@ -34,10 +34,16 @@ def build_engine() -> Engine:
 
 def build_app(db: str | None = None, *, on_inquiry: tuple[InquiryListener, ...] = ()) -> App:
     """Open the database (``--db``, ``DATABASE_URL`` or the SQLite default) and wire the bot.
+    Raises SchemaOutdated for a database whose migrations have not been run.
 
     ``on_inquiry`` listeners hear of each newly stored inquiry, after its turn is committed.
     """
     database = Database(database_url(db))
+    try:
+        database.check_schema()
+    except SchemaOutdated:
+        database.dispose()
+        raise
     lease = float(os.environ.get(LEASE_VARIABLE) or LEASE.total_seconds())
     store = SqlConversationStore(database, lease=timedelta(seconds=lease))
     service = BotService(engine=build_engine(), store=store, on_inquiry=on_inquiry)

@@ -257,14 +257,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from bot.storage import SchemaOutdated
     from knowledge.yamlnode import DataError
 
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
     try:
         return handler(args)
-    except DataError as exc:
-        # Broken data or a bad fixture: say which file and key, not a traceback.
+    except (DataError, SchemaOutdated) as exc:
+        # Broken data, a bad fixture, a migration not run: say what, not a traceback.
         print(f"mynumber-bot: {exc}", file=sys.stderr)
         return 2
 

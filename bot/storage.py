@@ -24,6 +24,10 @@ class StorageUnavailable(RuntimeError):
     """The store cannot be reached now; raised by stores, handled by the service."""
 
 
+class SchemaOutdated(RuntimeError):
+    """The store's schema is not the one this version needs: a migration is to be run."""
+
+
 class StorageConflict(RuntimeError):
     """The turn's writes clashed with data already stored (a drawn reference taken, another
     worker's write); the service runs the turn again."""

@@ -126,24 +126,16 @@ def run_serve(args: argparse.Namespace, environ: MutableMapping[str, str] = os.e
 def _prepare_database(url: str) -> str | None:
     """Upgrade SQLite once for all the workers; check PostgreSQL's schema. A problem to report,
     or None."""
-    import logging
-
-    from adapters.sql.database import SCHEMA_REVISION, Database
-    from bot.storage import StorageUnavailable
+    from adapters.sql.database import Database
+    from bot.storage import SchemaOutdated
 
     database = Database(url)  # SQLite upgrades itself here, before any worker opens it
     try:
-        revision = database.revision()
-    except StorageUnavailable as exc:
-        logging.warning("the database cannot be reached (%s); serving degraded", exc)
-        return None
+        database.check_schema()
+    except SchemaOutdated as exc:
+        return str(exc)
     finally:
         database.dispose()
-    if revision != SCHEMA_REVISION:
-        return (
-            f"the database schema is at {revision or 'nothing'}, not {SCHEMA_REVISION}: "
-            "run `mynumber-bot db upgrade` (with the same --db or DATABASE_URL) first"
-        )
     return None
 
 

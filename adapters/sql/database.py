@@ -6,6 +6,7 @@ upgraded explicitly with `mynumber-bot db upgrade`, once per deployment rather t
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,12 +17,13 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.pool import StaticPool
 
-from bot.storage import StorageConflict, StorageUnavailable
+from bot.storage import SchemaOutdated, StorageConflict, StorageUnavailable
 
 DEFAULT_URL = "sqlite:///mynumber-bot.sqlite3"
 # The newest migration in migrations/versions; a test keeps the two in step.
 SCHEMA_REVISION = "0005"
 MIGRATIONS = Path(__file__).with_name("migrations")
+log = logging.getLogger(__name__)
 
 
 def database_url(explicit: str | None = None) -> str:
@@ -61,6 +63,20 @@ class Database:
                     return row.scalar_one_or_none()
             except (OperationalError, ProgrammingError):
                 return None
+
+    def check_schema(self) -> None:
+        """Raises SchemaOutdated, saying what to run, unless the schema is current. A database
+        that cannot be reached passes: the bot then runs without storage until it returns."""
+        try:
+            revision = self.revision()
+        except StorageUnavailable as exc:
+            log.warning("the database cannot be reached (%s); running without it for now", exc)
+            return
+        if revision != SCHEMA_REVISION:
+            raise SchemaOutdated(
+                f"the database schema is at {revision or 'nothing'}, not {SCHEMA_REVISION}: "
+                "run `mynumber-bot db upgrade` (with the same --db or DATABASE_URL) first"
+            )
 
     def upgrade(self) -> None:
         """Bring the schema to the newest migration (Alembic is imported only when needed)."""

@@ -39,9 +39,10 @@ from tests.adapters.helpers import (
 TABLES = {"conversations", "inquiries", "alembic_version"}
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "adapters.cli", *args],
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=60,
@@ -189,6 +190,15 @@ def test_db_upgrade_command_on_postgresql(postgres_url):
         assert set(inspect(fresh.engine).get_table_names()) >= TABLES
     finally:
         fresh.dispose()
+
+
+@pytest.mark.postgres
+def test_a_command_on_a_schema_never_migrated_says_what_to_run(postgres_url):
+    done = run_cli("chat", "--db", postgres_url, stdin="hello\n")
+    assert done.returncode == 2
+    assert "the database schema is at nothing, not" in done.stderr
+    assert "mynumber-bot db upgrade" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 @pytest.mark.postgres
