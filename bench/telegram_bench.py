@@ -34,6 +34,7 @@ from telegram.ext import TypeHandler
 
 from adapters.bootstrap import App, build_app
 from adapters.telegram.app import Context, TelegramApp, build_application
+from adapters.telegram.outbound import address
 from adapters.telegram.replay_driver import polling
 from adapters.telegram.stand_in import TOKEN
 from adapters.telegram.updates import callback_update, message_update
@@ -198,6 +199,7 @@ def _event(update: dict[str, Any], at: datetime) -> Event:
         delivery_id=str(update["update_id"]),
         text=update["message"]["text"] if "message" in update else None,
         button=update["callback_query"]["data"] if "callback_query" in update else None,
+        address=address(message["chat"]["id"]),  # its replies kept in the outbox too
     )
 
 

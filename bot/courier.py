@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -38,6 +39,7 @@ Producer = Callable[[Sequence[str]], list[Parcel]]
 MAX_ATTEMPTS = 12  # pump sends of one parcel before it is given up (backing off to the lease)
 MAX_AGE = timedelta(days=1)  # a reply older than this answers nothing any more
 BATCH = 50  # parcels claimed at a time
+FORGET_DELAY = 0.05  # seconds sent parcels wait to be forgotten together
 
 
 class Refused(Exception):
@@ -120,14 +122,24 @@ class Courier:
         return sent
 
     def _run(self) -> None:
+        """Pump every ``interval``; in between, forget what was sent, woken by a delivery's
+        end but not at once: deliveries ending meanwhile are forgotten in the same
+        transaction (under load, one instead of one per turn, which SQLite serializes with
+        the turns' own)."""
+        due = time.monotonic()
         while not self._stop.is_set():
             try:
-                self.pump()
+                if time.monotonic() >= due:
+                    due = time.monotonic() + self.interval
+                    self.pump()
+                else:
+                    self._forget_sent()
             except StorageUnavailable:
                 log.warning("outbox unavailable; trying again in %.1f s", self.interval)
             except Exception:
                 log.exception("the outbox pump failed; trying again in %.1f s", self.interval)
-            self._wake.wait(self.interval)
+            if self._wake.wait(max(0.0, due - time.monotonic())):
+                self._stop.wait(FORGET_DELAY)
             self._wake.clear()
 
     def _send(self, parcel: Parcel) -> bool:
