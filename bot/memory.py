@@ -80,6 +80,8 @@ class MemoryStore:
                 )
                 continue
             del self.reminders[key]
+            if not decision:
+                continue
             created = datetime.now(UTC)
             parcel = Parcel(next(self._ids), kept.channel, kept.address, decision, created)
             self.outbox[parcel.id] = (parcel, created + self.lease)

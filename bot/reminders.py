@@ -10,7 +10,7 @@ closed (a holiday added to the data since), the reminder moves to the next openi
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
@@ -69,7 +69,7 @@ class ReminderBook(Protocol):
 
 
 Decision = datetime | tuple[Reply, ...]
-"""What to do with a due reminder: move it to that time, or send these replies."""
+"""What to do with a due reminder: move it to that time, or send these replies (none: drop it)."""
 
 
 class ReminderStore(Protocol):
@@ -102,7 +102,12 @@ class ReminderDesk:
 
     def decide(self, reminder: Reminder, now: datetime) -> Decision:
         render = self.engine.renderer
+        if reminder.line not in render.knowledge.line_ids():
+            return ()  # a line taken out of the data since: nothing true to say about it
         line = render.knowledge.line(reminder.line)
+        if reminder.hours_language and not line.serves(reminder.hours_language):
+            # The data changed since: the line's own hours, rather than none at all.
+            reminder = replace(reminder, hours_language=None)
         status = render.hours.status(
             line, now, language=reminder.hours_language, need=Need(reminder.need)
         )

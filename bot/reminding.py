@@ -23,12 +23,19 @@ class Reminding(Turn):
 
     def offer_reminder(self, cards: tuple[PhoneCard, ...], need: Need) -> str | None:
         """The offer's sentence when the first card closed for this caller has an opening
-        (its button is :meth:`offer_button`); the offer is kept in the state for a typed yes."""
+        (its button is :meth:`offer_button`); the offer is kept in the state for a typed yes.
+        None also when no reminder could be kept (no store, or a channel without address)."""
+        if self.reminders is None:
+            return None
         for card in cards:
             status = card.statuses[0] if card.statuses else None
             if status is None or status.status.open is not False or not status.status.opens_at:
                 continue
+            # The hours are those of the status shown: its language group's, else the phone
+            # language's where the line serves it, else the line's own.
             phone = self.state.slots.get("phone_language")
+            if phone and not self.render.knowledge.line(card.line).serves(phone):
+                phone = None
             hours = status.languages[0] if status.languages else phone
             self.state = self.state.with_slots(
                 remind_line=card.line, remind_hours=hours, remind_need=need.value

@@ -108,6 +108,8 @@ class SqlReminders:
                     connection.execute(_MOVE, {"reminder": due.id, "due_at": decision})
                     continue
                 connection.execute(_FIRED, {"reminder": due.id})
+                if not decision:
+                    continue
                 replies = dump_replies(decision)
                 parcel = enqueue(connection, due.channel, due.address, replies, self.lease)
                 parcels.append(Parcel(parcel, due.channel, due.address, decision, now))

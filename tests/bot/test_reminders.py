@@ -203,3 +203,18 @@ def test_a_clock_in_another_zone_fires_at_the_same_instant() -> None:
     chat.now = datetime(2026, 11, 29, 0, 30, tzinfo=UTC)
     chat.courier.pump()
     assert GENERAL in said(chat.delivered)
+
+
+def test_a_reminder_for_a_line_taken_out_of_the_data_is_dropped() -> None:
+    chat = Chat()
+    chat.accept_general_line()
+    knowledge = default_knowledge()
+    lines = tuple(line for line in knowledge.lines if line.id != "general")
+    engine = Engine(
+        flows=default_flows(),
+        knowledge=dataclasses.replace(knowledge, lines=lines),
+        catalog=Catalog.load(),
+    )
+    chat.courier.producers = [ReminderDesk(engine, chat.store, lambda: chat.now)]
+    assert chat.at("2026-11-29T09:30") == ""
+    assert chat.store.reminders == {} and chat.store.outbox == {}

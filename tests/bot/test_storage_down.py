@@ -1,5 +1,6 @@
 """A database that is down: numbers and hours still answered, the inquiry refused cleanly."""
 
+import dataclasses
 from contextlib import contextmanager
 
 from bot.memory import MemoryStore
@@ -78,3 +79,12 @@ def test_a_failing_listener_does_not_fail_the_turn():
     ):
         service.handle(event(text))
     assert "Your reference is MN-" in said(service.handle(event("send")))
+
+
+def test_no_reminder_is_offered_while_the_database_is_down():
+    service = make_service(DownStore())
+    # One message says it all: nothing is remembered between turns while the store is down.
+    asked = event("tax question, in English", at="2026-11-28T21:00")
+    text = said(service.handle(dataclasses.replace(asked, address="console:1")))
+    assert "0120-0178-26" in text and "Closed now" in text
+    assert "Remind me" not in text
