@@ -128,6 +128,7 @@ def _inquiries_purge(args: argparse.Namespace) -> int:
     from adapters.sql.conversations import SqlConversationStore
     from adapters.sql.database import Database, database_url
     from adapters.sql.inquiries import SqlInquiryStore
+    from bot.courier import MAX_AGE
 
     now = datetime.now(UTC)
     before = now - timedelta(days=args.older_than)
@@ -138,10 +139,12 @@ def _inquiries_purge(args: argparse.Namespace) -> int:
         conversations = SqlConversationStore(database)
         erased = conversations.purge_idle(before=idle_before)
         conversations.purge_deliveries(before=now - timedelta(days=DELIVERY_MEMORY_DAYS))
+        unsent = conversations.purge(before=now - MAX_AGE)
     finally:
         database.dispose()
     print(f"deleted {removed} inquiries created before {before.astimezone(JAPAN).isoformat()}")
     print(f"erased {erased} conversations idle since {idle_before.astimezone(JAPAN).isoformat()}")
+    print(f"deleted {unsent} replies no worker could send within a day")
     return 0
 
 

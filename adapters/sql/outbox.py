@@ -84,6 +84,13 @@ class SqlOutbox:
         with self.database.begin() as connection:
             connection.execute(_POSTPONE, values)
 
+    def purge(self, *, before: datetime) -> int:
+        """Delete parcels created before ``before``, sent or not: a reply can quote what the user
+        typed (the inquiry's summary), and one no worker could send in a day answers nothing."""
+        with self.database.begin() as connection:
+            result = connection.execute(delete(outbox).where(outbox.c.created_at < before))
+            return result.rowcount
+
     def pending(self) -> int:
         """Parcels not yet sent (for tests and health)."""
         with self.database.begin() as connection:

@@ -14,8 +14,10 @@ import pytest
 from sqlalchemy import update
 
 from adapters.sql.conversations import SqlConversationStore
-from adapters.sql.schema import conversations
+from adapters.sql.schema import conversations, outbox
 from bot.inquiry import reference_for
+from bot.messages import Reply
+from bot.parcel import dump_replies
 from tests.adapters.helpers import (
     AT,
     CONVERSATION,
@@ -362,3 +364,27 @@ def test_purge_erases_inquiries_abandoned_half_way(tmp_path):
     disk = raw_bytes(reopened, db_file(tmp_path))
     assert b"abandoned@example.com" not in disk
     assert b"ongoing@example.com" in disk
+
+
+def test_purge_deletes_replies_left_unsent_for_a_day(tmp_path):
+    """A reply can quote the inquiry (its summary shows the e-mail and the text); one that no
+    worker sent, its channel no longer served, must not stay in the outbox for ever."""
+    app = make_app(tmp_path)
+    store = SqlConversationStore(app.database)
+    for age, email in ((timedelta(hours=25), "stale@example.com"), (timedelta(0), "new@x.jp")):
+        with store.transaction("telegram:1") as transaction:
+            transaction.enqueue("telegram", '{"chat": 1}', dump_replies((Reply(email),)))
+        with app.database.begin() as connection:
+            connection.execute(
+                update(outbox)
+                .where(outbox.c.replies.contains(email))
+                .values(created_at=datetime.now(UTC) - age)
+            )
+    app.database.dispose()
+    done = run_cli("inquiries", "purge", "--db", f"sqlite:///{db_file(tmp_path)}")
+    assert "deleted 1 replies no worker could send within a day" in done.stdout
+    reopened = make_app(tmp_path)
+    disk = raw_bytes(reopened, db_file(tmp_path))
+    assert b"stale@example.com" not in disk
+    assert b"new@x.jp" in disk
+    reopened.database.dispose()
