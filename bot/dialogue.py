@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.inquiry import INQUIRY_SLOTS, VALIDATORS, build_draft, consent_slots
+from bot.inquiring import Inquiring
+from bot.inquiry import INQUIRY_SLOTS, VALIDATORS
 from bot.language import written_language
 from bot.messages import PhoneCard
 from bot.normalize import digits_only
@@ -31,7 +32,7 @@ _MAX_HOPS = 32  # steps entered in one turn; flows are validated, this only stop
 _MISSES_BEFORE_MENU = 2
 
 
-class Dialogue(Reminding):
+class Dialogue(Reminding, Inquiring):
     """Reads the event and walks the flows; see :class:`bot.turn.Turn` for what it works with."""
 
     def run(self) -> None:
@@ -305,35 +306,6 @@ class Dialogue(Reminding):
             prompt = f"{offer}\n\n{prompt}"
             buttons = (self.offer_button(), *buttons)
         self.say(f"{text}\n\n{prompt}", buttons, cards)
-
-    # -- the inquiry's effects -----------------------------------------------------------------
-
-    def act(self, action: str) -> str | None:
-        """Run a flow's named effect: the inquiry's reference for `submit_inquiry` (None when
-        the store is down), else an empty string."""
-        if action == "record_consent":
-            notice = self.text("inquiry.privacy_notice")
-            token = self.engine.new_token()
-            self.state = self.state.with_slots(**consent_slots(notice, self.event.at, token))
-        elif action == "submit_inquiry":
-            return self.submit()
-        # discard_inquiry: ending the flow drops every inquiry slot; nothing else was kept.
-        return ""
-
-    def submit(self) -> str | None:
-        """The confirmed inquiry, for the service to store with this turn's state; its
-        reference, or None when nothing can be stored now."""
-        if not self.storage_available:
-            return None
-        draft = build_draft(
-            self.state.slots,
-            event=self.event,
-            locale=self.language,
-            reference_for=self.engine.reference_for,
-            attempt=self.attempt,
-        )
-        self.inquiries.append(draft)
-        return draft.reference
 
     # -- asking and answering again -------------------------------------------------------------
 

@@ -17,6 +17,8 @@ _OFFER_SLOTS = ("remind_line", "remind_hours", "remind_need")
 
 
 class Reminding(Turn):
+    """A part of :class:`bot.dialogue.Dialogue`: the reminders' offer and commands."""
+
     def stale(self) -> None:
         """A button of a question no longer open (the dialogue's)."""
         raise NotImplementedError
