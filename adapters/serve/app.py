@@ -16,7 +16,9 @@ Routes:
   503 ``{"status": "degraded", "database": "unavailable"}`` when it does not. The bot still
   answers meanwhile (numbers and hours need no storage): health reports the degradation, the
   process does not crash.
-- ``GET /metrics``: Prometheus' text format (see :mod:`adapters.serve.metrics`).
+- ``GET /metrics``: Prometheus' text format (see :mod:`adapters.serve.metrics`): this worker's
+  counters, and two gauges read from the database, the same whichever worker answers: replies
+  in the outbox not yet sent, and reminders not yet fired (left out while it cannot be read).
 
 A channel that is not configured answers 404 saying which settings it needs. Every worker
 process builds its own app (:func:`create_app`, uvicorn's factory) and shares nothing with the
@@ -42,7 +44,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from adapters.serve.command import WORKERS_VARIABLE
-from adapters.serve.metrics import CONTENT_TYPE, MeteredService, Metrics
+from adapters.serve.metrics import CONTENT_TYPE, MeteredService, Metrics, gauge
 from adapters.telegram.command import DEFAULT_TELEGRAM_RATE, TELEGRAM_RATE_VARIABLE
 
 if TYPE_CHECKING:
@@ -164,7 +166,8 @@ def build_asgi_app(
         return JSONResponse({"status": "degraded", "database": "unavailable"}, status_code=503)
 
     async def metrics_page(_request: Request) -> Response:
-        return PlainTextResponse(metrics.render(), media_type=CONTENT_TYPE)
+        shared = await _backlog(running.bot.database) if running.bot is not None else ""
+        return PlainTextResponse(metrics.render() + shared, media_type=CONTENT_TYPE)
 
     routes = [
         Route(TELEGRAM_PATH, telegram, methods=["POST"]),
@@ -291,6 +294,28 @@ async def _read_update(request: Request, application: TelegramApp) -> Any:
         return Update.de_json(data, application.bot)
     except Exception:  # PTB raises KeyError, TypeError... on malformed updates
         return JSONResponse({"error": "the body is not a Telegram update"}, status_code=400)
+
+
+async def _backlog(database: Database) -> str:
+    """The outbox's and the reminders' gauges; empty when the database does not answer."""
+    from adapters.sql.conversations import SqlConversationStore
+
+    store = SqlConversationStore(database)
+
+    def count() -> tuple[int, int]:
+        return store.pending(), store.pending_reminders()
+
+    loop = asyncio.get_running_loop()
+    try:
+        unsent, reminders = await asyncio.wait_for(
+            loop.run_in_executor(None, count), HEALTH_TIMEOUT
+        )
+    except Exception as exc:  # the counters still answer; the log says why these do not
+        log.warning("metrics: the database does not answer (%s)", type(exc).__name__)
+        return ""
+    return gauge(
+        "mynumber_outbox_unsent", "Replies committed and not yet sent, by any worker.", unsent
+    ) + gauge("mynumber_reminders_pending", "Reminders not yet fired, of every user.", reminders)
 
 
 async def _database_answers(database: Database) -> bool:

@@ -45,6 +45,11 @@ def _number(value: float) -> str:
     return repr(int(value)) if float(value).is_integer() else repr(float(value))
 
 
+def gauge(name: str, help_text: str, value: float) -> str:
+    """One unlabelled gauge, as text."""
+    return f"# HELP {name} {help_text}\n# TYPE {name} gauge\n{name} {_number(value)}\n"
+
+
 def _bound(value: float) -> str:
     return "+Inf" if math.isinf(value) else repr(float(value))  # "1.0", as client_python
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from adapters.sql.database import Database
 from adapters.sql.schema import outbox
@@ -92,9 +92,10 @@ class SqlOutbox:
             return result.rowcount
 
     def pending(self) -> int:
-        """Parcels not yet sent (for tests and health)."""
+        """Parcels not yet sent, by any worker."""
         with self.database.begin() as connection:
-            return len(connection.execute(select(outbox.c.id)).all())
+            count: int = connection.execute(select(func.count()).select_from(outbox)).scalar_one()
+            return count
 
 
 def enqueue(

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select, update
+from sqlalchemy import Connection, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.sql.outbox import enqueue
@@ -87,6 +87,14 @@ class SqlReminders:
 
     database: Any
     lease: Any
+
+    def pending_reminders(self) -> int:
+        """Reminders not yet fired, of every conversation."""
+        with self.database.begin() as connection:
+            count: int = connection.execute(
+                select(func.count()).select_from(reminders)
+            ).scalar_one()
+            return count
 
     def fire_due(
         self,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -12,8 +13,11 @@ import pytest
 
 from adapters.serve.app import Settings, build_asgi_app
 from adapters.slack.stand_in import StandInSlack
+from adapters.sql.conversations import SqlConversationStore
+from adapters.sql.database import Database
 from adapters.telegram.stand_in import StandIn
 from adapters.telegram.updates import message_update
+from bot.reminders import Reminder
 from tests.serve.helpers import (
     CLOSED_POSTGRES,
     SUSPENSION_NUMBER,
@@ -46,6 +50,7 @@ class Served:
     base: str
     telegram: StandIn
     slack: StandInSlack
+    db: str
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +60,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     with telegram_stand_in() as telegram, slack_stand_in() as slack:
         settings = Settings.from_environ(environment(db=db, telegram=telegram, slack=slack))
         with serving(build_asgi_app(settings)) as base:
-            yield Served(base, telegram, slack)
+            yield Served(base, telegram, slack, db)
 
 
 def test_health_is_ok_when_the_database_answers(served: Served) -> None:
@@ -120,6 +125,24 @@ def test_metrics_count_the_turns(served: Served) -> None:
     assert "mynumber_inquiries_total" in after
 
 
+def test_metrics_show_the_backlog_every_worker_shares(served: Served) -> None:
+    database = Database(served.db)
+    store = SqlConversationStore(database)
+    try:
+        before = metrics(served.base)
+        with store.transaction("telegram:metrics") as transaction:
+            reminders = transaction.reminders("telegram", '{"chat": 9, "quote": null}')
+            reminders.add(Reminder("general", datetime(2099, 1, 5, tzinfo=UTC), "en"))
+        during = metrics(served.base)
+        with store.transaction("telegram:metrics") as transaction:
+            transaction.reminders("telegram", "").clear()
+    finally:
+        database.dispose()
+    assert during["mynumber_reminders_pending"] == before["mynumber_reminders_pending"] + 1
+    # Every reply of the earlier turns was sent, and then forgotten.
+    assert wait_for(lambda: metrics(served.base)["mynumber_outbox_unsent"] == 0, what="sends")
+
+
 def test_a_signed_slack_event_is_answered(served: Served) -> None:
     before = metrics(served.base)
     response = post_slack(served.base, slack_dm("I lost my phone", event_id="Ev1", channel="D01"))
@@ -181,3 +204,4 @@ def test_with_the_database_down_health_says_so_and_the_bot_still_answers() -> No
         assert SUSPENSION_NUMBER in text
         assert counted['mynumber_turns_total{channel="telegram"}'] == 1
         assert counted['mynumber_errors_total{channel="telegram"}'] == 0
+        assert "mynumber_outbox_unsent" not in counted  # unknown, rather than a made-up 0
