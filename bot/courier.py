@@ -82,6 +82,10 @@ class Courier:
         serving only Slack leaves Telegram's parcels to the workers serving Telegram)."""
         self.senders[channel] = sender
 
+    def unroute(self, channel: str) -> None:
+        """Stop pumping ``channel``'s parcels here (its sender is going away)."""
+        self.senders.pop(channel, None)
+
     def delivery(
         self,
         answer: Answer,
@@ -111,9 +115,9 @@ class Courier:
         """Send the parcels due now (the thread does every ``interval``); how many were sent."""
         self._forget_sent()
         self._renew_leases()
-        if not self.senders:
-            return 0
         channels = list(self.senders)
+        if not channels:
+            return 0
         parcels = self.outbox.claim_parcels(channels, now=self.clock(), limit=BATCH)
         for produce in self.producers:
             parcels += produce(channels)
@@ -147,7 +151,9 @@ class Courier:
             log.error("giving up parcel %d to %s after %d attempts", *_about(parcel))
             self.outbox.acknowledge([parcel.id])
             return False
-        send = self.senders[parcel.channel]
+        send = self.senders.get(parcel.channel)
+        if send is None:  # unrouted meanwhile: its lease brings it back to a worker serving it
+            return False
         try:
             with self.delivery(Answer(parcel.replies, parcel.id), attempts=parcel.attempts) as sent:
                 for reply in parcel.replies:

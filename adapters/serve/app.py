@@ -272,7 +272,8 @@ async def _close(running: _Running) -> None:
                 await application.post_shutdown(application)
     finally:
         if running.bot is not None:
-            running.bot.courier.close()
+            # Off the loop: the courier's thread may be waiting for a send on it.
+            await asyncio.to_thread(running.bot.courier.close)
             running.bot.database.dispose()
             running.bot = None
 

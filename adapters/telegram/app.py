@@ -167,6 +167,8 @@ class _Adapter:
                 log.warning("could not register the command menu for %s", code or "everyone")
 
     async def close(self, _application: TelegramApp) -> None:
+        # The pump's sends run on this application's loop, which is ending: no more of them.
+        self.courier.unroute("telegram")
         if self.turns is not None:
             self.turns.close()
         if self.threads is not None:
