@@ -53,12 +53,13 @@ class Reminding(Turn):
         slots = self.state.slots
         line_id, hours, need = (slots.get(name) for name in _OFFER_SLOTS)
         self.state = replace(self.state.with_slots(**dict.fromkeys(_OFFER_SLOTS)), misses=0)
-        if not line_id or not need:
+        if option == "yes" and self.reminders is None:
+            # The store is down (the offer in the state cannot even be read): say so.
+            self.say(self.text("remind.unavailable"), self.followup_buttons(("menu",)))
+        elif not line_id or not need:
             self.stale()
         elif option != "yes":
             self.say(self.text("remind.declined"), self.followup_buttons(("menu",)))
-        elif self.reminders is None:
-            self.say(self.text("remind.unavailable"), self.followup_buttons(("menu",)))
         else:
             self.set_reminder(line_id, hours, Need(need))
 

@@ -88,3 +88,10 @@ def test_no_reminder_is_offered_while_the_database_is_down():
     text = said(service.handle(dataclasses.replace(asked, address="console:1")))
     assert "0120-0178-26" in text and "Closed now" in text
     assert "Remind me" not in text
+
+
+def test_a_reminder_button_pressed_while_the_database_is_down_says_so():
+    service = make_service(DownStore())
+    pressed = dataclasses.replace(event(None), button="remind:yes", address="console:1")
+    text = said(service.handle(pressed))
+    assert "reminders cannot be set or shown right now" in text
