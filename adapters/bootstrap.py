@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
 from adapters.sql.conversations import SqlConversationStore
 from adapters.sql.database import Database, database_url
 from bot.catalog import Catalog
-from bot.courier import Courier, courier_for
+from bot.courier import Courier, Sender, courier_for
 from bot.engine import Engine
 from bot.service import BotService, InquiryListener
 from bot.storage import LEASE, SchemaOutdated
@@ -32,11 +33,18 @@ def build_engine() -> Engine:
     return Engine(flows=default_flows(), knowledge=default_knowledge(), catalog=Catalog.load())
 
 
-def build_app(db: str | None = None, *, on_inquiry: tuple[InquiryListener, ...] = ()) -> App:
+def build_app(
+    db: str | None = None,
+    *,
+    on_inquiry: tuple[InquiryListener, ...] = (),
+    notify: Mapping[str, Sender] | None = None,
+) -> App:
     """Open the database (``--db``, ``DATABASE_URL`` or the SQLite default) and wire the bot.
     Raises SchemaOutdated for a database whose migrations have not been run.
 
     ``on_inquiry`` listeners hear of each newly stored inquiry, after its turn is committed.
+    ``notify``: outbox channels told of each new inquiry in its own transaction (so that no
+    crash loses the notice), each with the sender of its notices.
     """
     database = Database(database_url(db))
     try:
@@ -46,5 +54,11 @@ def build_app(db: str | None = None, *, on_inquiry: tuple[InquiryListener, ...] 
         raise
     lease = float(os.environ.get(LEASE_VARIABLE) or LEASE.total_seconds())
     store = SqlConversationStore(database, lease=timedelta(seconds=lease))
-    service = BotService(engine=build_engine(), store=store, on_inquiry=on_inquiry)
-    return App(database=database, service=service, courier=courier_for(service, lease=store.lease))
+    notify = notify or {}
+    service = BotService(
+        engine=build_engine(), store=store, on_inquiry=on_inquiry, notices=tuple(notify)
+    )
+    courier = courier_for(service, lease=store.lease)
+    for channel, sender in notify.items():
+        courier.route(channel, sender)
+    return App(database=database, service=service, courier=courier)

@@ -72,6 +72,7 @@ class Courier:
         self._lock = threading.Lock()
         self._sending: set[int] = set()
         self._sent: list[int] = []
+        self._dispatched: list[Parcel] = []
         self._renewed = clock()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -111,8 +112,17 @@ class Courier:
             self._thread = None
         self._forget_sent()
 
+    def dispatch(self, parcels: Sequence[Parcel]) -> None:
+        """Have the thread send these parcels, leased to this worker, soon (:meth:`pump` sends
+        them too); a channel not served here gets them once their lease runs out."""
+        if parcels:
+            with self._lock:
+                self._dispatched += parcels
+            self._wake.set()
+
     def pump(self) -> int:
         """Send the parcels due now (the thread does every ``interval``); how many were sent."""
+        self._send_dispatched()
         self._forget_sent()
         self._renew_leases()
         channels = list(self.senders)
@@ -137,6 +147,7 @@ class Courier:
                     due = time.monotonic() + self.interval
                     self.pump()
                 else:
+                    self._send_dispatched()
                     self._forget_sent()
             except StorageUnavailable:
                 log.warning("outbox unavailable; trying again in %.1f s", self.interval)
@@ -145,6 +156,12 @@ class Courier:
             if self._wake.wait(max(0.0, due - time.monotonic())):
                 self._stop.wait(FORGET_DELAY)
             self._wake.clear()
+
+    def _send_dispatched(self) -> None:
+        with self._lock:
+            parcels, self._dispatched = self._dispatched, []
+        for parcel in parcels:
+            self._send(parcel)
 
     def _send(self, parcel: Parcel) -> bool:
         if parcel.attempts > MAX_ATTEMPTS or self.clock() - parcel.created_at > MAX_AGE:
@@ -233,6 +250,7 @@ class Delivery:
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, _tb: object
     ) -> None:
+        self.courier.dispatch(self.answer.notices)
         parcel = self.answer.parcel
         if parcel is None:
             return

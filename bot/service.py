@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from bot.engine import Engine, Turn
 from bot.inquiry import InquiryDraft
 from bot.messages import Event, Reply
-from bot.parcel import dump_replies
+from bot.parcel import Parcel, dump_replies
 from bot.state import ConversationState
 from bot.storage import ConversationStore, StorageConflict, StorageUnavailable, Transaction
 
@@ -24,10 +24,12 @@ _ATTEMPTS = 3  # a conflict is rare (a reference drawn twice, a concurrent write
 @dataclass(frozen=True, slots=True)
 class Answer:
     """A turn's replies; ``parcel``: their outbox id, when they were kept there (the channel
-    reports to its :class:`~bot.courier.Courier` once it has sent them)."""
+    reports to its :class:`~bot.courier.Courier` once it has sent them); ``notices``: parcels
+    telling other channels (the staff's) of the inquiries the turn stored, for the courier."""
 
     replies: tuple[Reply, ...]
     parcel: int | None = None
+    notices: tuple[Parcel, ...] = ()
 
 
 class BotService:
@@ -39,10 +41,14 @@ class BotService:
         engine: Engine,
         store: ConversationStore,
         on_inquiry: Sequence[InquiryListener] = (),
+        notices: Sequence[str] = (),
     ) -> None:
+        """``notices``: outbox channels told of each new inquiry, in the transaction that
+        stores it (the staff's Slack channel: a post that no crash can lose)."""
         self.engine = engine
         self.store = store
         self.on_inquiry = list(on_inquiry)
+        self.notices = tuple(notices)
 
     def handle(self, event: Event) -> tuple[Reply, ...]:
         """The replies of :meth:`answer`."""
@@ -59,6 +65,7 @@ class BotService:
         for attempt in range(1, _ATTEMPTS + 1):
             stored: list[InquiryDraft] = []
             parcel: int | None = None
+            notices: list[Parcel] = []
             try:
                 with self.store.transaction(event.conversation) as transaction:
                     if event.delivery_id and not transaction.claim(
@@ -76,6 +83,11 @@ class BotService:
                     if event.address is not None and turn.replies:
                         replies = dump_replies(turn.replies)
                         parcel = transaction.enqueue(event.channel, event.address, replies)
+                    notices = [
+                        _notice(transaction, channel, draft)
+                        for draft in stored
+                        for channel in self.notices
+                    ]
                 break
             except StorageConflict:
                 log.warning("storage conflict on attempt %d; running the turn again", attempt)
@@ -86,7 +98,7 @@ class BotService:
             return Answer(self.engine.respond(event, state, storage_available=False).replies)
         for draft in stored:
             self._announce(draft)
-        return Answer(turn.replies, parcel)
+        return Answer(turn.replies, parcel, tuple(notices))
 
     def _announce(self, draft: InquiryDraft) -> None:
         for listener in self.on_inquiry:
@@ -96,6 +108,14 @@ class BotService:
                 # The inquiry is stored and the user has their reference; a failed notice to
                 # staff must not turn that into an error for the user.
                 log.exception("an inquiry listener failed for %s", draft.reference)
+
+
+def _notice(transaction: Transaction, channel: str, draft: InquiryDraft) -> Parcel:
+    """A parcel whose address says all (:meth:`InquiryDraft.staff_notice`); its one reply,
+    the reference, is what a channel without richer rendering would show."""
+    address, replies = draft.staff_notice(), (Reply(draft.reference),)
+    parcel = transaction.enqueue(channel, address, dump_replies(replies))
+    return Parcel(parcel, channel, address, replies, draft.created_at)
 
 
 def _read_state(transaction: Transaction) -> ConversationState | None:

@@ -212,6 +212,7 @@ async def _open(settings: Settings, metrics: Metrics, running: _Running) -> None
     from adapters.bootstrap import App, build_app
     from adapters.slack.command import DEFAULT_API_URL as SLACK_API_URL
     from adapters.slack.command import staff_desk
+    from adapters.slack.staff import NOTICES
 
     client = None
     if settings.slack:
@@ -220,7 +221,7 @@ async def _open(settings: Settings, metrics: Metrics, running: _Running) -> None
         client = web_client(str(settings.slack_token), settings.slack_api_url or SLACK_API_URL)
     # Inquiries from any channel go to the staff's Slack channel when one is configured.
     desk = staff_desk(settings.environ, client)
-    built = build_app(settings.database_url, on_inquiry=(desk.announce,) if desk else ())
+    built = build_app(settings.database_url, notify={NOTICES: desk.announce} if desk else None)
     bot = App(
         database=built.database,
         service=MeteredService(built.service, metrics),

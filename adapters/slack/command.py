@@ -81,6 +81,7 @@ def run_slack(args: argparse.Namespace, environ: Mapping[str, str] = os.environ)
 
     from adapters.bootstrap import build_app
     from adapters.slack.app import build_bolt_app
+    from adapters.slack.staff import NOTICES
     from adapters.slack.staff_store import SqlStaffLog
     from adapters.slack.web import web_client
 
@@ -89,7 +90,7 @@ def run_slack(args: argparse.Namespace, environ: Mapping[str, str] = os.environ)
     desk = staff_desk(environ, client)
     if desk is None:
         logging.warning("SLACK_STAFF_CHANNEL is not set: new inquiries are not posted to staff")
-    app = build_app(args.db, on_inquiry=(desk.announce,) if desk else ())
+    app = build_app(args.db, notify={NOTICES: desk.announce} if desk else None)
     app.courier.start()
     try:
         staff = (desk, SqlStaffLog(app.database)) if desk else None

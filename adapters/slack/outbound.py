@@ -8,6 +8,7 @@ address with one also names the user, whose direct messages take what it no long
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
@@ -52,14 +53,17 @@ def sender(client: WebClient) -> Sender:
             if not where.get("user"):
                 raise Refused(f"response_url answered {answer.status_code}")
             where = {"channel": where["user"], "thread": None}  # a DM: the user's ID as channel
-        try:
-            client.chat_postMessage(
-                channel=where["channel"], thread_ts=where["thread"], **message(reply)
-            )
-        except SlackApiError as exc:
-            error = exc.response.get("error")
-            if error in _TRANSIENT or exc.response.status_code >= 500:
-                raise
-            raise Refused(str(error)) from exc
+        post_message(client, channel=where["channel"], thread_ts=where["thread"], **message(reply))
 
     return send
+
+
+def post_message(client: WebClient, **message: Any) -> None:
+    """chat.postMessage; :class:`Refused` when Slack will never take it."""
+    try:
+        client.chat_postMessage(**message)
+    except SlackApiError as exc:
+        error = exc.response.get("error")
+        if error in _TRANSIENT or exc.response.status_code >= 500:
+            raise
+        raise Refused(str(error)) from exc

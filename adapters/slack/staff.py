@@ -7,6 +7,7 @@ after recording who and when; "Mark answered" records who and when, once.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +20,8 @@ from slack_sdk import WebClient
 
 from adapters.slack.blocks import Block, button, escape, section, sections
 from adapters.slack.language import Texts, UserLocales
-from bot.inquiry import InquiryDraft
+from adapters.slack.outbound import post_message
+from bot.messages import Reply
 
 JAPAN = ZoneInfo("Asia/Tokyo")
 DETAILS_ACTION = "staff-details"
@@ -52,8 +54,12 @@ class StaffLog(Protocol):
     def mark_answered(self, reference: str, staff: str, at: datetime) -> bool: ...
 
 
+NOTICES = "slack-staff"  # the outbox channel of the staff's posts
+
+
 class StaffDesk:
-    """Announces inquiries in ``channel`` (an ``on_inquiry`` listener) and serves its buttons."""
+    """Announces inquiries in ``channel`` (the sender of the outbox's :data:`NOTICES`
+    parcels, written with each inquiry) and serves its buttons."""
 
     def __init__(
         self, *, client: WebClient, channel: str, texts: Texts, locale: str | None = None
@@ -63,10 +69,18 @@ class StaffDesk:
         self.texts = texts
         self.locale = locale  # the channel's language, for what everyone in it reads
 
-    def announce(self, draft: InquiryDraft) -> None:
-        """Post ``draft`` to the staff channel, without its e-mail or text."""
-        fields = (draft.reference, draft.topic, draft.locale, draft.channel, draft.created_at)
-        self.client.chat_postMessage(channel=self.channel, **self._post(*fields))
+    def announce(self, notice: str, _reply: Reply) -> None:
+        """Post an inquiry's notice (:meth:`InquiryDraft.staff_notice`) to the staff channel:
+        the courier's sender of the ``staff`` outbox channel."""
+        fields = json.loads(notice)
+        post = self._post(
+            fields["reference"],
+            fields["topic"],
+            fields["locale"],
+            fields["channel"],
+            datetime.fromisoformat(fields["created_at"]),
+        )
+        post_message(self.client, channel=self.channel, **post)
 
     def register(
         self, bolt: BoltApp, store: StaffLog, *, on_finished: Callable[[str], None] | None = None

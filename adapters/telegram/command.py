@@ -55,12 +55,13 @@ def _run(args: argparse.Namespace) -> int:
 
     from adapters.bootstrap import build_app
     from adapters.slack.command import staff_desk
+    from adapters.slack.staff import NOTICES
     from adapters.telegram.app import ALLOWED_UPDATES, API_URL, build_application
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # Inquiries written on Telegram reach the staff's Slack channel too, when one is configured.
     desk = staff_desk(os.environ)
-    app = build_app(args.db, on_inquiry=(desk.announce,) if desk else ())
+    app = build_app(args.db, notify={NOTICES: desk.announce} if desk else None)
     app.courier.start()
     try:
         application = build_application(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -213,3 +214,60 @@ def test_replies_survive_the_outbox_as_they_were() -> None:
 def test_damaged_parcels_are_a_value_error(junk: str) -> None:
     with pytest.raises(ValueError):
         load_replies(junk)
+
+
+STAFF = "slack-staff"
+INQUIRY = ("write an inquiry", "I agree", "a@example.com", "a@example.com",
+           "Where do I renew my card's certificate?", "send")  # fmt: skip
+
+
+def _inquire(service, courier: Courier):
+    """Every turn of an inquiry, the replies of all but the last delivered as a channel does;
+    the last answer."""
+    for text in INQUIRY:
+        answer = service.answer(addressed(text))
+        if text != INQUIRY[-1]:
+            with courier.delivery(answer) as sent:
+                for _ in answer.replies:
+                    sent.one()
+    return answer
+
+
+def test_a_staff_notice_is_committed_with_its_inquiry_and_sent_once(
+    store: MemoryStore, clock: Clock
+) -> None:
+    service = make_service(store, notices=(STAFF,))
+    staff = Platform()
+    courier = Courier(store, lease=LEASE, clock=clock)
+    courier.route(STAFF, staff)
+    answer = _inquire(service, courier)
+    [notice] = answer.notices
+    assert notice.channel == STAFF and notice.id in store.outbox
+    details = json.loads(notice.address)
+    assert details["reference"] in answer.replies[0].text
+    assert "a@example.com" not in notice.address and "renew" not in notice.address
+    with courier.delivery(answer) as sent:
+        for _ in answer.replies:
+            sent.one()
+    courier.pump()  # what the thread does once woken
+    assert staff.accepted == [(notice.address, details["reference"])]
+    lease_over_now = clock.now + LEASE * 2
+    clock.now = lease_over_now
+    courier.pump()
+    assert len(staff.accepted) == 1
+    assert store.outbox == {}
+
+
+def test_a_staff_notice_survives_a_worker_dying_before_posting_it(
+    store: MemoryStore, clock: Clock
+) -> None:
+    dying = Courier(store, lease=LEASE, clock=clock)
+    answer = _inquire(make_service(store, notices=(STAFF,)), dying)  # then the worker died
+    staff = Platform()
+    other = Courier(store, lease=LEASE, clock=clock)
+    other.route(STAFF, staff)
+    other.route("telegram", Platform())
+    lease_over(store, clock)
+    other.pump()
+    [notice] = answer.notices
+    assert staff.accepted == [(notice.address, json.loads(notice.address)["reference"])]

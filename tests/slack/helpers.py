@@ -28,7 +28,7 @@ from adapters.bootstrap import App, build_app
 from adapters.slack.app import build_bolt_app
 from adapters.slack.language import Texts
 from adapters.slack.replay_driver import Completions
-from adapters.slack.staff import StaffDesk
+from adapters.slack.staff import NOTICES, StaffDesk
 from adapters.slack.staff_store import SqlStaffLog
 from adapters.slack.stand_in import TEAM, Call, StandInSlack
 from adapters.slack.web import EVENTS_PATH, serving_in_background, starlette_app, web_client
@@ -216,7 +216,7 @@ def running_slack(
     with stand_in.running():
         client = web_client(stand_in.token, stand_in.api_url)
         desk = StaffDesk(client=client, channel=STAFF_CHANNEL, texts=Texts(Catalog.load()))
-        app = build_app(f"sqlite:///{tmp_path}/bot.sqlite3", on_inquiry=(desk.announce,))
+        app = build_app(f"sqlite:///{tmp_path}/bot.sqlite3", notify={NOTICES: desk.announce})
         staff_log = SqlStaffLog(app.database)
         done = Completions()
         bolt = build_bolt_app(

@@ -10,6 +10,7 @@ from sqlalchemy import delete
 from adapters.slack.stand_in import TEAM, Call
 from adapters.sql.schema import inquiries
 from tests.adapters.helpers import AT, CONSENT_QUESTION, reference_in
+from tests.serve.helpers import wait_for
 from tests.slack.helpers import STAFF_CHANNEL, Slack, labels_of, text_of
 
 EMAIL = "hanako.sato@example.jp"
@@ -31,7 +32,8 @@ def _inquiry(slack: Slack) -> str:
 
 
 def _announcement(slack: Slack) -> Call:
-    (post,) = slack.posts(STAFF_CHANNEL)
+    """The staff post, which the courier's thread sends right after the turn."""
+    (post,) = wait_for(lambda: slack.posts(STAFF_CHANNEL), what="the staff post")
     return post
 
 
