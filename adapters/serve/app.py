@@ -16,9 +16,10 @@ Routes:
   503 ``{"status": "degraded", "database": "unavailable"}`` when it does not. The bot still
   answers meanwhile (numbers and hours need no storage): health reports the degradation, the
   process does not crash.
-- ``GET /metrics``: Prometheus' text format (see :mod:`adapters.serve.metrics`): this worker's
-  counters, and two gauges read from the database, the same whichever worker answers: replies
-  in the outbox not yet sent, and reminders not yet fired (left out while it cannot be read).
+- ``GET /metrics``: Prometheus' text format (see :mod:`adapters.serve.metrics`): the counters
+  summed over every worker (``?worker=this``: the answering worker's own), and two gauges read
+  from the database: replies in the outbox not yet sent, and reminders not yet fired (left out
+  while it cannot be read).
 
 A channel that is not configured answers 404 saying which settings it needs. Every worker
 process builds its own app (:func:`create_app`, uvicorn's factory) and shares nothing with the
@@ -35,6 +36,7 @@ import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
@@ -43,8 +45,8 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from adapters.serve.command import WORKERS_VARIABLE
-from adapters.serve.metrics import CONTENT_TYPE, MeteredService, Metrics, gauge
+from adapters.serve.command import METRICS_DIR_VARIABLE, WORKERS_VARIABLE
+from adapters.serve.metrics import CONTENT_TYPE, MeteredService, Metrics, SharedFigures, gauge
 from adapters.telegram.command import DEFAULT_TELEGRAM_RATE, TELEGRAM_RATE_VARIABLE
 
 if TYPE_CHECKING:
@@ -58,6 +60,7 @@ TELEGRAM_PATH = "/telegram"
 SLACK_PATH = "/slack/events"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 HEALTH_TIMEOUT = 3.0  # seconds a health check waits for the database
+SHARE_EVERY = 1.0  # seconds between writes of a worker's figures for the others
 MAX_UPDATE_BYTES = 1024 * 1024  # a Telegram update is a few kilobytes
 
 
@@ -74,6 +77,7 @@ class Settings:
     slack_api_url: str | None = None
     workers: int = 1
     telegram_rate: float = 30.0  # messages a second for the whole bot; 0: no limit
+    metrics_dir: str | None = None  # the workers' shared figures (`serve` makes the folder)
     environ: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -88,6 +92,7 @@ class Settings:
             slack_api_url=environ.get("SLACK_API_URL") or None,
             workers=max(1, int(environ.get(WORKERS_VARIABLE) or 1)),
             telegram_rate=float(environ.get(TELEGRAM_RATE_VARIABLE) or DEFAULT_TELEGRAM_RATE),
+            metrics_dir=environ.get(METRICS_DIR_VARIABLE) or None,
             environ=dict(environ),
         )
 
@@ -133,14 +138,26 @@ def build_asgi_app(
     metrics = metrics or Metrics()
     metrics.channels(settings.channels())
     running = _Running()
+    shared = SharedFigures(Path(settings.metrics_dir)) if settings.metrics_dir else None
+
+    async def share_figures() -> None:
+        assert shared is not None
+        while True:
+            shared.write(metrics)
+            await asyncio.sleep(SHARE_EVERY)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        sharing = asyncio.create_task(share_figures()) if shared is not None else None
         try:
             await _open(settings, metrics, running)
             yield
         finally:
+            if sharing is not None:
+                sharing.cancel()
             await _close(running)
+            if shared is not None:
+                shared.write(metrics)  # the last figures, for the sum after this worker
 
     async def telegram(request: Request) -> Response:
         if not settings.telegram:
@@ -165,9 +182,13 @@ def build_asgi_app(
             return JSONResponse({"status": "ok", "database": "ok"})
         return JSONResponse({"status": "degraded", "database": "unavailable"}, status_code=503)
 
-    async def metrics_page(_request: Request) -> Response:
-        shared = await _backlog(running.bot.database) if running.bot is not None else ""
-        return PlainTextResponse(metrics.render() + shared, media_type=CONTENT_TYPE)
+    async def metrics_page(request: Request) -> Response:
+        figures = metrics
+        if shared is not None and request.query_params.get("worker") != "this":
+            shared.write(metrics)  # this worker's, as of now
+            figures = Metrics.summed(shared.read())
+        backlog = await _backlog(running.bot.database) if running.bot is not None else ""
+        return PlainTextResponse(figures.render() + backlog, media_type=CONTENT_TYPE)
 
     routes = [
         Route(TELEGRAM_PATH, telegram, methods=["POST"]),

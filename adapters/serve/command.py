@@ -20,6 +20,7 @@ from typing import Any
 APP_FACTORY = "adapters.serve.app:create_app"
 # Set for the workers: how many of them share the bot's limits (Telegram's 30 messages/s).
 WORKERS_VARIABLE = "MYNUMBER_BOT_WORKERS"
+METRICS_DIR_VARIABLE = "MYNUMBER_BOT_METRICS_DIR"  # where the workers share their figures
 
 
 def add_serve_parser(commands: Any) -> None:
@@ -106,6 +107,20 @@ def run_serve(args: argparse.Namespace, environ: MutableMapping[str, str] = os.e
     if not (environ.get("TELEGRAM_BOT_TOKEN") or environ.get("SLACK_BOT_TOKEN")):
         logging.warning("no channel is configured: only /healthz and /metrics will answer")
 
+    import shutil
+    import tempfile
+
+    # The workers' figures, summed on every scrape; a folder of this run's own.
+    figures = tempfile.mkdtemp(prefix="mynumber-metrics-")
+    environ[METRICS_DIR_VARIABLE] = figures
+    try:
+        _run_uvicorn(args)
+    finally:
+        shutil.rmtree(figures, ignore_errors=True)
+    return 0
+
+
+def _run_uvicorn(args: argparse.Namespace) -> None:
     import uvicorn
 
     uvicorn.run(
@@ -120,7 +135,6 @@ def run_serve(args: argparse.Namespace, environ: MutableMapping[str, str] = os.e
         # its update is handled), then close; Telegram and Slack redeliver what was cut off.
         timeout_graceful_shutdown=20,
     )
-    return 0
 
 
 def _prepare_database(url: str) -> str | None:

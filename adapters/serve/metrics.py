@@ -3,19 +3,24 @@ a few counters and one histogram need no client library.
 
 What is counted is the turn, whatever the channel: :class:`MeteredService` wraps
 :meth:`BotService.handle` (the engine and its storage stay untouched) and an ``on_inquiry``
-listener counts the inquiries stored. Each process keeps its own figures: with ``--workers N``
-a scrape of ``/metrics`` reads whichever worker answered it, so counters of one series can
-seem to go down between scrapes (Prometheus' ``rate`` reads that as a reset);
-``mynumber_worker_info{pid=...}`` says which worker a scrape read.
+listener counts the inquiries stored. Each process keeps its own figures, and with
+``--workers N`` writes them every second to a folder the workers share
+(``MYNUMBER_BOT_METRICS_DIR``, made by ``serve``): a scrape of ``/metrics`` answers the sum of
+every worker's figures, whichever worker it reaches, as Prometheus' multiprocess mode does (a
+dead worker's counts stay in the sum: counters never go down). ``/metrics?worker=this`` shows
+the answering worker's own; ``mynumber_worker_info{pid=...}`` says which worker answered.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import threading
 import time
 from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
 
 from bot.inquiry import InquiryDraft
 from bot.messages import Event
@@ -79,6 +84,17 @@ class Counter:
         """Make the series exist (at 0) before anything is counted."""
         self.inc(0.0, **labels)
 
+    def snapshot(self) -> list[list[Any]]:
+        with self._lock:
+            return [[list(map(list, labels)), value] for labels, value in self._values.items()]
+
+    def absorb(self, snapshot: list[list[Any]]) -> None:
+        """Add another process's figures (:meth:`snapshot`) to these."""
+        with self._lock:
+            for labels, value in snapshot:
+                key = tuple((name, label) for name, label in labels)
+                self._values[key] = self._values.get(key, 0.0) + float(value)
+
     def _key(self, labels: dict[str, str]) -> Labels:
         if set(labels) != set(self.label_names):
             raise ValueError(f"{self.name} takes the labels {self.label_names}, not {labels}")
@@ -116,6 +132,18 @@ class Histogram:
     def touch(self, label: str) -> None:
         with self._lock:
             self._series.setdefault(label, ([0] * len(self.buckets), [0.0]))
+
+    def snapshot(self) -> dict[str, list[float]]:
+        with self._lock:
+            return {label: [*counts, total[0]] for label, (counts, total) in self._series.items()}
+
+    def absorb(self, snapshot: dict[str, list[float]]) -> None:
+        with self._lock:
+            for label, figures in snapshot.items():
+                counts, total = self._series.setdefault(label, ([0] * len(self.buckets), [0.0]))
+                for index, count in enumerate(figures[:-1]):
+                    counts[index] += int(count)
+                total[0] += figures[-1]
 
     def count(self, label: str) -> int:
         with self._lock:
@@ -177,13 +205,8 @@ class Metrics:
         """An ``on_inquiry`` listener: called once per inquiry stored, after its commit."""
         self.inquiries.inc()
 
-    def render(self) -> str:
-        worker = (
-            "# HELP mynumber_worker_info The worker process that answered this scrape.\n"
-            "# TYPE mynumber_worker_info gauge\n"
-            f'mynumber_worker_info{{pid="{os.getpid()}"}} 1\n'
-        )
-        families = (
+    def families(self) -> tuple[Counter | Histogram, ...]:
+        return (
             self.turns,
             self.replies,
             self.errors,
@@ -191,7 +214,51 @@ class Metrics:
             self.inquiries,
             self.turn_seconds,
         )
-        return worker + "".join(line + "\n" for family in families for line in family.render())
+
+    def snapshot(self) -> dict[str, Any]:
+        return {family.name: family.snapshot() for family in self.families()}
+
+    @classmethod
+    def summed(cls, snapshots: Iterable[dict[str, Any]]) -> Metrics:
+        total = cls()
+        for snapshot in snapshots:
+            for family in total.families():
+                figures: Any = snapshot.get(family.name)
+                if figures:
+                    family.absorb(figures)
+        return total
+
+    def render(self) -> str:
+        worker = (
+            "# HELP mynumber_worker_info The worker process that answered this scrape.\n"
+            "# TYPE mynumber_worker_info gauge\n"
+            f'mynumber_worker_info{{pid="{os.getpid()}"}} 1\n'
+        )
+        return worker + "".join(
+            line + "\n" for family in self.families() for line in family.render()
+        )
+
+
+class SharedFigures:
+    """The workers' figures in one folder: a JSON file per process, replaced whole."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.own = folder / f"{os.getpid()}.json"
+
+    def write(self, metrics: Metrics) -> None:
+        partial = self.own.with_suffix(".tmp")
+        partial.write_text(json.dumps(metrics.snapshot()), encoding="utf-8")
+        partial.replace(self.own)  # atomic: a reader sees the old file or the new one
+
+    def read(self) -> list[dict[str, Any]]:
+        snapshots = []
+        for path in sorted(self.folder.glob("*.json")):
+            try:
+                snapshots.append(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError):  # being replaced, or gone: the next scrape has it
+                continue
+        return snapshots
 
 
 class MeteredService(BotService):

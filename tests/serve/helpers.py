@@ -159,8 +159,9 @@ def samples(exposition: str) -> dict[str, float]:
     return found
 
 
-def metrics(base: str) -> dict[str, float]:
-    response = httpx.get(f"{base}/metrics", timeout=10)
+def metrics(base: str, *, this_worker: bool = False) -> dict[str, float]:
+    """The samples of /metrics: summed over the workers, or the answering worker's own."""
+    response = httpx.get(f"{base}/metrics" + ("?worker=this" if this_worker else ""), timeout=10)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain; version=0.0.4")
     return samples(response.text)

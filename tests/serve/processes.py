@@ -71,7 +71,7 @@ def pages_by_worker(base: str, workers: int) -> dict[int, dict[str, float]]:
     pages: dict[int, dict[str, float]] = {}
 
     def all_seen() -> bool:
-        page = metrics(base)
+        page = metrics(base, this_worker=True)
         [pid] = [int(m.group(1)) for key in page if (m := _WORKER_INFO.match(key))]
         pages[pid] = page
         return len(pages) >= workers

@@ -15,9 +15,11 @@ from adapters.telegram.updates import message_update
 from tests.serve.helpers import (
     SUSPENSION_NUMBER,
     environment,
+    metrics,
     post_update,
     sent_to,
     telegram_stand_in,
+    wait_for,
 )
 from tests.serve.processes import (
     REDELIVERIES,
@@ -57,6 +59,15 @@ def _answer_every_update_once(served: Served, stand_in: StandIn, first_chat: int
     assert sum(turns) == UPDATES
     assert sum(again) == UPDATES
     assert all(count > 0 for count in turns), f"one worker answered nothing: {turns}"
+
+    # What Prometheus scrapes, whichever worker answers: the sum of the two, each worker's
+    # part at most a second old.
+    def summed() -> tuple[float, float]:
+        page = metrics(base)
+        return page[TURNS], page[REDELIVERIES]
+
+    wait_for(lambda: summed() == (UPDATES, UPDATES), timeout=5, what="the summed figures")
+    assert [summed() for _ in range(4)] == [(UPDATES, UPDATES)] * 4
 
 
 def test_two_workers_on_sqlite_answer_each_update_once(tmp_path: Path) -> None:
