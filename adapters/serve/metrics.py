@@ -14,6 +14,7 @@ the answering worker's own; ``mynumber_worker_info{pid=...}`` says which worker 
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import threading
@@ -26,6 +27,7 @@ from bot.inquiry import InquiryDraft
 from bot.messages import Event
 from bot.service import Answer, BotService
 
+log = logging.getLogger(__name__)
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 # A turn takes under a millisecond on SQLite (README, benchmarks) and a few on PostgreSQL; the
 # upper buckets catch a database that stalls (busy_timeout is 5 s).
@@ -248,8 +250,11 @@ class SharedFigures:
 
     def write(self, metrics: Metrics) -> None:
         partial = self.own.with_suffix(".tmp")
-        partial.write_text(json.dumps(metrics.snapshot()), encoding="utf-8")
-        partial.replace(self.own)  # atomic: a reader sees the old file or the new one
+        try:
+            partial.write_text(json.dumps(metrics.snapshot()), encoding="utf-8")
+            partial.replace(self.own)  # atomic: a reader sees the old file or the new one
+        except OSError as exc:  # the folder removed at shutdown, a full disk: the sum lags
+            log.warning("could not share this worker's figures (%s)", exc)
 
     def read(self) -> list[dict[str, Any]]:
         snapshots = []
