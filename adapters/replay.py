@@ -91,11 +91,11 @@ def channel_driver(channel: str, app: App) -> Iterator[Driver]:
     """A driver for ``channel`` over ``app``; the Telegram and Slack drivers run the real
     adapter against a stand-in platform server on 127.0.0.1 for as long as the block lasts."""
     if channel == "console":
-        driver = ServiceDriver(app.service)
+        console = ServiceDriver(app.service)
         try:
-            yield driver
+            yield console
         finally:
-            driver.close()
+            console.close()
     elif channel == "telegram":
         from adapters.telegram.replay_driver import TelegramDriver
 
