@@ -235,8 +235,15 @@ class _Adapter:
             else:
                 loop = asyncio.get_running_loop()
                 answer = await loop.run_in_executor(self.threads, self.service.answer, event)
-            with self.courier.delivery(answer, refusals=REFUSALS) as sent:
-                for reply in answer.replies:
-                    await send_reply(context.bot, chat.id, reply, quote=quote)
-                    sent.one()
-                    quote = None
+            try:
+                with self.courier.delivery(answer, refusals=REFUSALS) as sent:
+                    for reply in answer.replies:
+                        await send_reply(context.bot, chat.id, reply, quote=quote)
+                        sent.one()
+                        quote = None
+            except TelegramError:
+                if answer.parcel is None:
+                    raise  # nothing kept to send later: the error handler apologises
+                # The outbox keeps what is unsent (or the chat refuses it for good): no apology
+                # ahead of the answer itself.
+                log.warning("sending update %s's replies failed", update.update_id, exc_info=True)

@@ -166,4 +166,7 @@ async def test_a_send_failing_past_its_retries_is_sent_later_by_the_pump(
     await _until(delivered)
     await asyncio.sleep(1.5)  # a pump round more: nothing is sent twice
     assert len(delivered()) == 1
+    apology = Catalog.load().text("en", "error.apology")
+    sent_texts = [c.params["text"] for c in rig.stand_in.calls if c.method == "sendMessage"]
+    assert apology not in sent_texts, "an apology ahead of an answer that was on its way"
     await _until(lambda: _pending(app) == 0)
