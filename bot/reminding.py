@@ -56,8 +56,8 @@ class Reminding(Turn):
         if option == "yes" and self.reminders is None:
             # The store is down (the offer in the state cannot even be read): say so.
             self.say(self.text("remind.unavailable"), self.followup_buttons(("menu",)))
-        elif not line_id or not need:
-            self.stale()
+        elif not line_id or not need or line_id not in self.render.knowledge.line_ids():
+            self.stale()  # no offer open, or one of a line taken out of the data since
         elif option != "yes":
             self.say(self.text("remind.declined"), self.followup_buttons(("menu",)))
         else:
