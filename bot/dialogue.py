@@ -143,6 +143,15 @@ class Dialogue(Reminding, Inquiring):
             self.say(self.text("forget.done"))
         elif command == "reminders":
             self.list_reminders()
+        elif command == "hours":
+            slots = self.state.slots
+            text, cards = self.render.all_hours(
+                self.event.at,
+                self.language,
+                slots.get("phone_language"),
+                first=slots.get("written_language", self.language),
+            )
+            self.say(text, self.followup_buttons(("menu",)), cards)
         elif command == "language":
             choices = self.flows.choices["ui_language"]
             first = self.state.slots.get("written_language", self.language)

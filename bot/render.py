@@ -196,6 +196,28 @@ class Renderer:
             paragraphs.append(self.text(language, "phone.japan_time"))
         return "\n\n".join(paragraphs), cards
 
+    def all_hours(
+        self, at: datetime, language: str, phone_language: str | None, *, first: str | None = None
+    ) -> tuple[str, tuple[PhoneCard, ...]]:
+        """Every line of the page with its status for this caller (those of their phone
+        language, when known), under the time it is in Japan: the ``hours`` command."""
+        local = at.astimezone(self.hours.zone)
+        title = self.text(
+            language,
+            "hours.title",
+            weekday=self.text(language, f"weekday.{local.weekday()}"),
+            date=local.strftime("%Y-%m-%d"),
+            time=self.when(local, local, language),
+        )
+        lines = self.knowledge.lines_for(phone_language)
+        cards = tuple(
+            self.phone_card(line, local, language, phone_language, Need.REGULAR, first)
+            for line in lines
+        )
+        paragraphs = [title, *(self.card_text(card, language) for card in cards)]
+        paragraphs.append(self.text(language, "notice.wrong_number"))
+        return "\n\n".join(paragraphs), cards
+
     def buttons(
         self, choices: ChoiceSet, language: str, first: str | None = None
     ) -> tuple[Button, ...]:

@@ -119,7 +119,7 @@ class SlackAdapter:
         with self._finishing(delivery):
             user = command["user_id"]
             words = plain_text(command.get("text", "")).split()
-            if words and words[0].casefold() == "hours":
+            if words and self.service.engine.understanding.command(words[0]) == "hours":
                 locale = self.locales.get(user)
                 answer_hours(self.renderer, self.texts, locale, words[1:], respond)
                 return

@@ -60,6 +60,7 @@ COMMANDS = {
     "cancel": "command.cancel",
     "forget": "command.forget",
     "language": "command.language",
+    "hours": "command.hours",
     "reminders": "command.reminders",
 }
 _CONCURRENT_UPDATES = 256

@@ -7,6 +7,7 @@ import re
 import time
 from pathlib import Path
 
+import pytest
 from slack_bolt import App as BoltApp
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
@@ -140,6 +141,13 @@ def test_the_slash_command_gives_the_hours_of_every_line_for_a_language(slack: S
     assert re.search(r"(Open|Closed) now", table)
     (refused,) = slack.command("hours xx")
     assert "xx" in text_of(refused) and "th" in text_of(refused)
+
+
+@pytest.mark.parametrize("word", ["受付時間", "horario", "Hours"])
+def test_the_hours_command_word_is_understood_in_every_language(slack: Slack, word: str) -> None:
+    (answer,) = slack.command(f"{word} th")
+    table = text_of(answer)
+    assert "```" in table and "vi th id tl ne" in table
 
 
 def test_a_button_press_gives_the_next_reply(slack: Slack) -> None:
