@@ -97,10 +97,8 @@ def chat(
             address=CONVERSATION,
         )
         answer = service.answer(event)
-        with courier.delivery(answer) as sent:
-            show(answer.replies)
-            for _ in answer.replies:
-                sent.one()
+        show(answer.replies)
+        courier.handed_over(answer)
         replies = answer.replies
         if recorder is not None and text != "/start":
             recorder.add(text, at, replies)

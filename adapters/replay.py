@@ -72,9 +72,7 @@ class ServiceDriver:
             address=conversation,
         )
         answer = self.service.answer(event)
-        with self.courier.delivery(answer) as sent:  # shown as returned
-            for _ in answer.replies:
-                sent.one()
+        self.courier.handed_over(answer)
         return answer.replies
 
     def wait(self, *, conversation: str, at: datetime) -> tuple[Reply, ...]:

@@ -99,6 +99,11 @@ class Courier:
         ``refusals`` drops what is unsent; by another, keeps it for a later attempt."""
         return Delivery(self, answer, refusals, attempts)
 
+    def handed_over(self, answer: Answer) -> None:
+        """Every reply of ``answer`` reached the user as the turn returned it (the console)."""
+        with self.delivery(answer) as sent:
+            sent.sent = len(answer.replies)
+
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="courier", daemon=True)
         self._thread.start()

@@ -8,12 +8,13 @@ line's next opening or deleted in the same transaction that puts its message in 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from adapters.sql.database import Database
 from adapters.sql.outbox import enqueue
 from adapters.sql.schema import reminders
 from bot.parcel import Parcel, dump_replies
@@ -85,8 +86,8 @@ class SqlReminderBook:
 class SqlReminders:
     """:class:`~bot.reminders.ReminderStore`, mixed into the conversation store."""
 
-    database: Any
-    lease: Any
+    database: Database  # the store's it is mixed into
+    lease: timedelta
 
     def pending_reminders(self) -> int:
         """Reminders not yet fired, of every conversation."""

@@ -227,9 +227,7 @@ def _inquire(service, courier: Courier):
     for text in INQUIRY:
         answer = service.answer(addressed(text))
         if text != INQUIRY[-1]:
-            with courier.delivery(answer) as sent:
-                for _ in answer.replies:
-                    sent.one()
+            courier.handed_over(answer)
     return answer
 
 
@@ -246,9 +244,7 @@ def test_a_staff_notice_is_committed_with_its_inquiry_and_sent_once(
     details = json.loads(notice.address)
     assert details["reference"] in answer.replies[0].text
     assert "a@example.com" not in notice.address and "renew" not in notice.address
-    with courier.delivery(answer) as sent:
-        for _ in answer.replies:
-            sent.one()
+    courier.handed_over(answer)
     courier.pump()  # what the thread does once woken
     assert staff.accepted == [(notice.address, details["reference"])]
     lease_over_now = clock.now + LEASE * 2

@@ -46,9 +46,7 @@ class Chat:
             address="console:1",
         )
         answer = self.service.answer(event)
-        with self.courier.delivery(answer) as sent:
-            for _ in answer.replies:
-                sent.one()
+        self.courier.handed_over(answer)
         return said(answer.replies)
 
     def at(self, when: str) -> str:
