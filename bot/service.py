@@ -105,8 +105,8 @@ class BotService:
             try:
                 listener(draft)
             except Exception:
-                # The inquiry is stored and the user has their reference; a failed notice to
-                # staff must not turn that into an error for the user.
+                # The inquiry is stored and the user has their reference; a failed listener
+                # (the metrics') must not turn that into an error for the user.
                 log.exception("an inquiry listener failed for %s", draft.reference)
 
 

@@ -49,6 +49,14 @@ class UtcDateTime(TypeDecorator[datetime]):
         return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def _serial_id() -> Column[int]:
+    """A 64-bit key for tables that grow with every turn; SQLite autoincrements only an
+    INTEGER primary key (64-bit there anyway)."""
+    return Column(
+        "id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
+    )
+
+
 conversations = Table(
     "conversations",
     metadata,
@@ -121,9 +129,7 @@ outbox = Table(
     metadata,
     # A turn's replies, written with its state and deleted once the platform accepted them:
     # what a worker dying between the two left unsent is sent by another (bot.courier).
-    Column(
-        "id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
-    ),
+    _serial_id(),
     Column("channel", String(20), nullable=False),
     Column("address", Text, nullable=False),  # the channel's own: chat, thread, response URL
     Column("replies", Text, nullable=False),  # bot.parcel's JSON
@@ -137,9 +143,7 @@ reminders = Table(
     "reminders",
     metadata,
     # Deleted in the transaction that puts its message in the outbox: fired once.
-    Column(
-        "id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
-    ),
+    _serial_id(),
     Column("conversation", String(200), nullable=False),
     Column("line", String(40), nullable=False),
     Column("channel", String(20), nullable=False),

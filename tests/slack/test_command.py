@@ -16,6 +16,7 @@ import pytest
 from adapters.cli import build_parser
 from adapters.slack.command import run_slack
 from adapters.slack.stand_in import StandInSlack
+from tests.serve.processes import free_port
 from tests.slack.helpers import SECRET, dm_event, signature, text_of
 
 REPO = Path(__file__).resolve().parents[2]
@@ -45,12 +46,6 @@ def test_incomplete_settings_are_refused(
     assert says in capsys.readouterr().err
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _until(check: object, seconds: float = 20) -> None:
     # Another process: no completion signal reaches the test, so it looks until a deadline.
     deadline = time.monotonic() + seconds
@@ -70,7 +65,7 @@ def _listening(port: int) -> bool:
 def test_the_command_serves_slack_events_over_http(tmp_path: Path) -> None:
     stand_in = StandInSlack(token="xoxb-command-test")
     stand_in.add_user("U0ALICE", locale="en-US")
-    port = _free_port()
+    port = free_port()
     with stand_in.running():
         environ = {
             **os.environ,

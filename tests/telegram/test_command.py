@@ -7,7 +7,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -16,16 +15,11 @@ from pathlib import Path
 import aiohttp
 
 from adapters.telegram.stand_in import TOKEN, StandIn
+from tests.serve.processes import free_port
 from tests.telegram.helpers import SUSPENSION_NUMBER, say, texts
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "a-webhook-secret_123"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def _until(condition: Callable[[], bool], timeout: float = 20.0) -> None:
@@ -71,7 +65,7 @@ async def test_the_command_long_polls_and_answers(stand_in: StandIn, tmp_path: P
 async def test_the_webhook_answers_only_requests_with_the_secret(
     stand_in: StandIn, tmp_path: Path
 ) -> None:
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/telegram"
     async with _bot(stand_in, tmp_path, "--webhook-url", url, "--port", str(port)) as process:
         await _until(lambda: any(call.method == "setWebhook" for call in stand_in.calls))
