@@ -150,14 +150,14 @@ def side(name: str) -> list[Wave]:
             app = build_app(f"sqlite:///{scratch}/bench.sqlite3")
             try:
                 service: Any = _Stub(app) if name == "stubbed" else app.service
-                # One thread for turns, as `mynumber-bot telegram` runs on SQLite.
+                # Turns on the event loop, as `mynumber-bot telegram` runs them on SQLite.
                 application = build_application(
                     service,
                     courier=app.courier,
                     token=TOKEN,
                     api_url=url,
                     overall_max_rate=0,
-                    turn_threads=1,
+                    turn_threads=0,
                 )
                 app.courier.start()
                 return asyncio.run(_run(application, url, "topic:lost_phone"))

@@ -9,7 +9,9 @@ from types import ModuleType
 
 from sqlalchemy import Connection, bindparam, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.expression import ClauseElement as Executable
 
+from adapters.sql.driver import DriverStatements
 from adapters.sql.outbox import SqlOutbox, enqueue
 from adapters.sql.reminders import SqlReminderBook, SqlReminders
 from adapters.sql.schema import conversations, deliveries, inquiries
@@ -49,37 +51,37 @@ class SqlConversationStore(SqlOutbox, SqlReminders):
             return result.rowcount
 
 
-class _Statements:
-    """A dialect's statements for a turn, built once: building SQLAlchemy constructs on every
-    turn cost more than running them."""
-
-    def __init__(self, dialect: ModuleType) -> None:
-        claim = dialect.insert(deliveries).values(
-            channel=bindparam("channel"),
-            delivery_id=bindparam("delivery_id"),
-            handled_at=bindparam("now"),
-        )
-        self.claim = claim.on_conflict_do_nothing(
+def _turn_statements(dialect_name: str) -> dict[str, Executable]:
+    dialect = _DIALECTS[dialect_name]
+    claim = dialect.insert(deliveries).values(
+        channel=bindparam("channel"),
+        delivery_id=bindparam("delivery_id"),
+        handled_at=bindparam("now"),
+    )
+    save = dialect.insert(conversations).values(
+        key=bindparam("key"), state=bindparam("state"), updated_at=bindparam("now")
+    )
+    add = dialect.insert(inquiries).values(
+        {column: bindparam(column) for column in _INQUIRY_COLUMNS}
+    )
+    return {
+        "claim": claim.on_conflict_do_nothing(
             index_elements=[deliveries.c.channel, deliveries.c.delivery_id]
-        ).returning(deliveries.c.delivery_id)
-        self.load = select(conversations.c.state).where(conversations.c.key == bindparam("key"))
-        save = dialect.insert(conversations).values(
-            key=bindparam("key"), state=bindparam("state"), updated_at=bindparam("now")
-        )
-        self.save = save.on_conflict_do_update(
+        ).returning(deliveries.c.delivery_id),
+        "load": select(conversations.c.state).where(conversations.c.key == bindparam("key")),
+        "save": save.on_conflict_do_update(
             index_elements=[conversations.c.key],
             set_={"state": save.excluded.state, "updated_at": save.excluded.updated_at},
-        )
-        self.delete = delete(conversations).where(conversations.c.key == bindparam("key"))
-        add = dialect.insert(inquiries).values(
-            {column: bindparam(column) for column in _INQUIRY_COLUMNS}
-        )
+        ),
+        "delete": delete(conversations).where(conversations.c.key == bindparam("key")),
         # RETURNING rather than rowcount, which drivers report differently for DO NOTHING.
-        self.add_inquiry = add.on_conflict_do_nothing(
-            index_elements=[inquiries.c.draft_key]
-        ).returning(inquiries.c.id)
+        "add_inquiry": add.on_conflict_do_nothing(index_elements=[inquiries.c.draft_key]).returning(
+            inquiries.c.id
+        ),
+    }
 
 
+_DIALECTS: dict[str, ModuleType] = {"postgresql": postgresql, "sqlite": sqlite}
 _INQUIRY_COLUMNS = (
     "reference",
     "draft_key",
@@ -93,7 +95,7 @@ _INQUIRY_COLUMNS = (
     "text",
     "application_id",
 )
-_STATEMENTS = {"postgresql": _Statements(postgresql), "sqlite": _Statements(sqlite)}
+_TURN = DriverStatements(_turn_statements)
 
 
 class SqlTransaction:
@@ -103,27 +105,23 @@ class SqlTransaction:
         self.connection = connection
         self.conversation = conversation
         self.lease = lease
-        self.sql = _STATEMENTS[connection.dialect.name]
+        self.sql = _TURN.of(connection)
 
     def claim(self, channel: str, delivery_id: str) -> bool:
         """Record a delivery as handled by this turn; False when a turn already did."""
-        inserted = self.connection.execute(
-            self.sql.claim,
-            {"channel": channel, "delivery_id": delivery_id, "now": datetime.now(UTC)},
-        )
-        return inserted.first() is not None
+        values = {"channel": channel, "delivery_id": delivery_id, "now": datetime.now(UTC)}
+        return self.sql["claim"].run(self.connection, values).fetchone() is not None
 
     def load(self) -> str | None:
-        found = self.connection.execute(self.sql.load, {"key": self.conversation})
-        return found.scalar_one_or_none()
+        found = self.sql["load"].run(self.connection, {"key": self.conversation}).fetchone()
+        return None if found is None else str(found[0])
 
     def save(self, state: str) -> None:
-        self.connection.execute(
-            self.sql.save, {"key": self.conversation, "state": state, "now": datetime.now(UTC)}
-        )
+        values = {"key": self.conversation, "state": state, "now": datetime.now(UTC)}
+        self.sql["save"].run(self.connection, values)
 
     def delete(self) -> None:
-        self.connection.execute(self.sql.delete, {"key": self.conversation})
+        self.sql["delete"].run(self.connection, {"key": self.conversation})
 
     def add_inquiry(self, draft: InquiryDraft) -> bool:
         values = {
@@ -139,7 +137,7 @@ class SqlTransaction:
             "text": draft.text,
             "application_id": draft.application_id,
         }
-        return self.connection.execute(self.sql.add_inquiry, values).first() is not None
+        return self.sql["add_inquiry"].run(self.connection, values).fetchone() is not None
 
     def enqueue(self, channel: str, address: str, replies: str) -> int:
         """The parcel is leased from the start: the worker running the turn sends it."""

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.pool import StaticPool
 
+from adapters.sql.driver import DriverStatements
 from bot.storage import SchemaOutdated, StorageConflict, StorageUnavailable
 
 DEFAULT_URL = "sqlite:///mynumber-bot.sqlite3"
@@ -24,6 +25,7 @@ DEFAULT_URL = "sqlite:///mynumber-bot.sqlite3"
 SCHEMA_REVISION = "0005"
 MIGRATIONS = Path(__file__).with_name("migrations")
 log = logging.getLogger(__name__)
+_BEGIN = DriverStatements(lambda _dialect: {"begin": text("BEGIN IMMEDIATE")})
 
 
 def database_url(explicit: str | None = None) -> str:
@@ -133,6 +135,7 @@ def _sqlite_begin_immediate(connection: Connection) -> None:
     A turn reads a conversation's state and then writes it: begun lazily, two processes could
     both read, and the second writer would fail (or, worse, overwrite the first). IMMEDIATE
     makes the second wait for the first (busy_timeout) and then read what it wrote. Readers
-    outside a transaction are not blocked, thanks to WAL.
+    outside a transaction are not blocked, thanks to WAL. On the driver's cursor, as a turn's
+    statements are (``adapters.sql.driver``).
     """
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    _BEGIN.of(connection)["begin"].run(connection, {})

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from adapters.sql.database import Database
+from adapters.sql.driver import DriverStatements
 from adapters.sql.schema import outbox
 from bot.messages import Reply
 from bot.parcel import Parcel, dump_replies, load_replies
@@ -35,15 +36,17 @@ _CLAIM = (
     .values(lease_until=bindparam("until"), attempts=outbox.c.attempts + 1)
     .returning(*outbox.c)
 )
-_ENQUEUE = (
-    insert(outbox)
-    .values(
-        {
-            column: bindparam(column)
-            for column in ("channel", "address", "replies", "created_at", "lease_until")
-        }
-    )
-    .returning(outbox.c.id)
+_ENQUEUE = DriverStatements(
+    lambda _dialect: {
+        "enqueue": insert(outbox)
+        .values(
+            {
+                column: bindparam(column)
+                for column in ("channel", "address", "replies", "created_at", "lease_until")
+            }
+        )
+        .returning(outbox.c.id)
+    }
 )
 _FORGET = delete(outbox).where(outbox.c.id.in_(bindparam("ids", expanding=True)))
 _RENEW = (
@@ -111,7 +114,7 @@ def enqueue(
         "created_at": now,
         "lease_until": now + lease,
     }
-    parcel: int = connection.execute(_ENQUEUE, values).scalar_one()
+    parcel: int = _ENQUEUE.of(connection)["enqueue"].run(connection, values).fetchone()[0]
     return parcel
 
 

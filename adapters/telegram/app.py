@@ -92,10 +92,13 @@ def build_application(
         clock: the time of each turn; the replay driver gives the transcript's.
         request: PTB's request layer for Bot API calls (default: :class:`AiohttpRequest`).
         overall_max_rate: messages a second for the whole bot (Telegram's limit; 0: none).
-        turn_threads: threads that run the (synchronous) service; None: asyncio.to_thread's.
-            With SQLite give 1: its writes queue for one lock anyway, and a thread waiting for
-            it sleeps in SQLite's busy handler for longer than the wait (measured: ~10% more
-            throughput, less CPU).
+        turn_threads: threads that run the (synchronous) service; None: asyncio.to_thread's;
+            0: none, the turns run on the event loop. With SQLite in a process of its own give
+            0: a turn is a fraction of a millisecond of local I/O, and its writes queue for one
+            lock anyway, while a thread of turns fought the loop for the GIL at each of SQLite's
+            calls (``python -m bench.telegram_bench``: 0.2 ms of CPU an update more, 20% less
+            throughput). Where other processes write to the same file all the time (``serve
+            --workers``), give 1: a turn waiting in SQLite's busy handler would stall the loop.
     """
     adapter = _Adapter(service, courier, clock, turn_threads)
     quiet_send_advice()
@@ -140,6 +143,7 @@ class _Adapter:
         self.courier = courier
         self.clock = clock
         # One thread: TurnThread, leaner per turn than an executor; more: a pool of them.
+        self.inline = threads == 0
         self.turns: TurnThread[Event, Answer] | None = None
         self.threads: ThreadPoolExecutor | None = None
         if threads == 1:
@@ -230,8 +234,10 @@ class _Adapter:
                 delivery_id=str(update.update_id),  # the service answers each update once
                 address=address(chat.id, quote),
             )
-            # The service is synchronous (SQLAlchemy): off the event loop.
-            if self.turns is not None:
+            # The service is synchronous (SQLAlchemy): off the event loop, unless told otherwise.
+            if self.inline:
+                answer = self.service.answer(event)
+            elif self.turns is not None:
                 answer = await self.turns(event)
             else:
                 loop = asyncio.get_running_loop()

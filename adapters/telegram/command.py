@@ -69,7 +69,7 @@ def _run(args: argparse.Namespace) -> int:
             courier=app.courier,
             token=token,
             api_url=os.environ.get("TELEGRAM_API_URL") or API_URL,
-            turn_threads=1 if app.database.is_sqlite else None,
+            turn_threads=0 if app.database.is_sqlite else None,
             overall_max_rate=float(os.environ.get(TELEGRAM_RATE_VARIABLE) or DEFAULT_TELEGRAM_RATE),
         )
         if args.webhook_url:
