@@ -50,6 +50,8 @@ STEM_SCORE = 95.0
 CJK_FUZZY_MIN_LEN = 4
 SWAP_SLACK = 15.0  # fuzz.ratio pre-filters this far below a threshold; swaps add after
 WINDOW_CACHE = 8192  # windows of words remembered per choice set, with the phrases near them
+MESSAGE_CACHE = 2048  # messages remembered per choice set, with what they mention
+CACHED_MESSAGE_LENGTH = 100  # characters (normalized); a longer message is seldom typed twice
 
 _LATIN = "0-9a-z\u00aa\u00b5\u00ba\u00c0-\u02af\u0300-\u036f\u0370-\u03ff\u0400-\u052f\u1e00-\u1eff"
 # A word of a space-separated script; `can't` and `e-mail` are one word (without the joiner).
@@ -137,6 +139,8 @@ class ChoiceMatcher:
         # rapidfuzz over every phrase was most of a free-text turn's CPU (0.1 ms of 0.18, for
         # `I lost my smartphone`), for words and pairs of words that come back all the time.
         self._window_near = lru_cache(maxsize=WINDOW_CACHE)(self._near)
+        # Whole messages too: `lost card`, `hello` and the like are typed over and over.
+        self._message_hits = lru_cache(maxsize=MESSAGE_CACHE)(lambda said: tuple(self._hits(said)))
 
     def match_answer(self, text: str) -> Match | None:
         """The option the whole message answers with, or None when unsure.
@@ -164,7 +168,7 @@ class ChoiceMatcher:
             phrase = self._fuzzy[i]
             if not phrase.words or self._words_agree(words, phrase.words):
                 _keep_best(best, Match(phrase.option_id, score, phrase.text, 0, len(said), False))
-        for hit in self._hits(said):
+        for hit in self._hits_in(said):
             _keep_best(best, dataclasses.replace(hit, exact=False))
         return self._decide(list(best.values()))
 
@@ -175,7 +179,7 @@ class ChoiceMatcher:
         mention that is only part of a stronger one (`lost` in `lost my phone`) does not count.
         """
         best: dict[str, Match] = {}
-        for hit in self._hits(normalize(text)):
+        for hit in self._hits_in(normalize(text)):
             _keep_best(best, hit)
         rank = self._priority.get
         return sorted(
@@ -198,6 +202,12 @@ class ChoiceMatcher:
             ):
                 return None
         return dataclasses.replace(top, start=0, end=0) if top else None
+
+    def _hits_in(self, said: str) -> Sequence[Match]:
+        """:meth:`_hits`, cached for messages short enough to be typed over and over."""
+        if len(said) > CACHED_MESSAGE_LENGTH:
+            return self._hits(said)
+        return self._message_hits(said)
 
     def _hits(self, said: str) -> list[Match]:
         found: list[Match] = []

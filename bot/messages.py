@@ -6,10 +6,15 @@ objects; nothing platform-specific crosses this line.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from knowledge.hours import Status
+
+# JSON's `\ud800` escapes give Python strings half a character that no database, platform or
+# UTF-8 encoder takes: in what users type it becomes the replacement character, at the door.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -31,6 +36,10 @@ class Event:
     user: str | None = None
     delivery_id: str | None = None
     address: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.text is not None and not self.text.isascii():
+            object.__setattr__(self, "text", _LONE_SURROGATE.sub("\ufffd", self.text))
 
 
 @dataclass(frozen=True, slots=True)

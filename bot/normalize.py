@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 # Raw input beyond this many times the limit is never looked at: markup and NFKC rarely shrink
 # text by more, and slicing first keeps a 10,000-character message as cheap as a short one.
@@ -57,6 +58,14 @@ def _strip_edges(text: str) -> str:
 
 
 def normalize(text: str, *, limit: int = 2000) -> str:
+    """Fold ``text`` (see :func:`_normalize`); short texts from a cache, since a turn compares
+    its message several times over and the same short messages come back all the time."""
+    if len(text) > _CACHED_LENGTH:
+        return _normalize(text, limit)
+    return _normalize_short(text, limit)
+
+
+def _normalize(text: str, limit: int) -> str:
     """Fold ``text`` into the form choices are compared in, at most ``limit`` characters long.
 
     NFKC (full-width `１２３` and `＠` become ASCII, half-width katakana full-width), casefold,
@@ -85,6 +94,10 @@ def normalize(text: str, *, limit: int = 2000) -> str:
     text = _CONTROL.sub(" ", text)
     text = _SPACES.sub(" ", text)
     return _strip_edges(_strip_edges(text)[:limit])
+
+
+_CACHED_LENGTH = 200  # characters; longer messages are rare, and would fill the cache
+_normalize_short = lru_cache(maxsize=4096)(_normalize)
 
 
 def digits_only(text: str) -> str | None:

@@ -3,11 +3,11 @@ worker can send what another one committed, and with the address the channel gav
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot import jsontext
 from bot.messages import Button, PhoneCard, Reply, StatusLine
 from knowledge.hours import Status
 
@@ -26,13 +26,13 @@ class Parcel:
 
 
 def dump_replies(replies: tuple[Reply, ...]) -> str:
-    return json.dumps([_reply(reply) for reply in replies], ensure_ascii=False)
+    return jsontext.dumps([_reply(reply) for reply in replies])
 
 
 def load_replies(text: str) -> tuple[Reply, ...]:
     """The replies :func:`dump_replies` wrote. Raises ValueError for anything else."""
     try:
-        items = json.loads(text)
+        items = jsontext.loads(text)
         if not isinstance(items, list):
             raise TypeError("not a list")
         return tuple(_read_reply(item) for item in items)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+from bot import jsontext
 
 STATE_VERSION = 1
 
@@ -47,13 +48,13 @@ class ConversationState:
         # Field by field rather than dataclasses.asdict, whose deep copy cost more than the rest
         # of the serialization.
         data = {"version": STATE_VERSION, **{name: getattr(self, name) for name in _FIELD_TYPES}}
-        return json.dumps(data, ensure_ascii=False)
+        return jsontext.dumps(data)
 
     @classmethod
     def from_json(cls, text: str) -> ConversationState:
         """Raises ValueError for a stored state this version cannot read, whatever is wrong."""
         try:
-            data = json.loads(text)
+            data = jsontext.loads(text)
         except ValueError as exc:
             raise ValueError(f"stored state is not JSON: {exc}") from exc
         if not isinstance(data, dict) or data.pop("version", None) != STATE_VERSION:

@@ -230,7 +230,7 @@ class _SlackDispatch:
 
 
 async def _open(settings: Settings, metrics: Metrics, running: _Running) -> None:
-    from adapters.bootstrap import App, build_app
+    from adapters.bootstrap import App, build_app, settle_collector
     from adapters.slack.command import DEFAULT_API_URL as SLACK_API_URL
     from adapters.slack.command import staff_desk
     from adapters.slack.staff import NOTICES
@@ -280,6 +280,7 @@ async def _open(settings: Settings, metrics: Metrics, running: _Running) -> None
             bot, client=client, signing_secret=str(settings.slack_secret), staff=staff
         )
         running.slack = slack_route(bolt, SLACK_PATH).app
+    settle_collector()
     log.info("serving %s", ", ".join(settings.channels()) or "no channel (health and metrics)")
 
 

@@ -79,7 +79,7 @@ def run_slack(args: argparse.Namespace, environ: Mapping[str, str] = os.environ)
 
     import logging
 
-    from adapters.bootstrap import build_app
+    from adapters.bootstrap import build_app, settle_collector
     from adapters.slack.app import build_bolt_app
     from adapters.slack.staff import NOTICES
     from adapters.slack.staff_store import SqlStaffLog
@@ -95,6 +95,7 @@ def run_slack(args: argparse.Namespace, environ: Mapping[str, str] = os.environ)
     try:
         staff = (desk, SqlStaffLog(app.database)) if desk else None
         bolt = build_bolt_app(app, client=client, signing_secret=secret, staff=staff)
+        settle_collector()
         if socket_mode:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 

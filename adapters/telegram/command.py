@@ -53,7 +53,7 @@ def _run(args: argparse.Namespace) -> int:
     import logging
     from urllib.parse import urlsplit
 
-    from adapters.bootstrap import build_app
+    from adapters.bootstrap import build_app, settle_collector
     from adapters.slack.command import staff_desk
     from adapters.slack.staff import NOTICES
     from adapters.telegram.app import ALLOWED_UPDATES, API_URL, build_application
@@ -72,6 +72,7 @@ def _run(args: argparse.Namespace) -> int:
             turn_threads=0 if app.database.is_sqlite else None,
             overall_max_rate=float(os.environ.get(TELEGRAM_RATE_VARIABLE) or DEFAULT_TELEGRAM_RATE),
         )
+        settle_collector()
         if args.webhook_url:
             application.run_webhook(
                 listen=args.listen,

@@ -29,6 +29,8 @@ def read(message: Message, username: str, bot_id: int) -> tuple[bool, str | None
     text = message.text
     if text is None:
         return private or replied, None  # a sticker, a photo: the engine says what it can take
+    if not message.entities:  # most messages: plain text, nothing to look for
+        return private or replied, text
     entities = message.parse_entities([MessageEntity.BOT_COMMAND, MessageEntity.MENTION])
     for entity, part in entities.items():
         if entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
