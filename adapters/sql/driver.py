@@ -36,6 +36,10 @@ class DriverStatement:
         self.order: tuple[str, ...] | None = (
             tuple(compiled.positiontup or ()) if compiled.positional else None
         )
+        # Literals in the statement are bind parameters that carry their value.
+        self.literals = {
+            name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required
+        }
         self.processors: dict[str, _Processor] = {}
         for name, bind in compiled.binds.items():
             processor = bind.type.bind_processor(dialect)
@@ -51,8 +55,8 @@ class DriverStatement:
                 OperationalError...), which ``Database.begin`` translates in turn.
         """
         processed = {
-            name: processor(values[name]) if (processor := self.processors.get(name)) else value
-            for name, value in values.items()
+            name: processor(value) if (processor := self.processors.get(name)) else value
+            for name, value in ({**self.literals, **values} if self.literals else values).items()
         }
         parameters: Any = (
             processed if self.order is None else tuple(processed[name] for name in self.order)

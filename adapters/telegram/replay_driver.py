@@ -149,8 +149,9 @@ class TelegramDriver:
         ready, stop = threading.Event(), asyncio.Event()
 
         async def run() -> None:
-            # No flood limit against a stand-in: it would only slow the replay down.
-            options: dict[str, Any] = {"overall_max_rate": 0, "turn_threads": 1}
+            # No flood limit against a stand-in: it would only slow the replay down. Turns on the
+            # loop, as `mynumber-bot telegram` runs them on SQLite.
+            options: dict[str, Any] = {"overall_max_rate": 0, "turn_threads": 0}
             rig = Rig.running(app.service, clock=driver.now, courier=driver.courier, **options)
             async with rig as driver.rig:
                 ready.set()

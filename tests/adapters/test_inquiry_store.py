@@ -74,6 +74,16 @@ def test_the_same_draft_is_stored_once(tmp_path):
     assert [record.reference for record in exported(app)] == ["MN-ABCDE-FGHJK"]
 
 
+def test_half_a_surrogate_pair_in_the_text_is_replaced_not_a_crash(tmp_path):
+    """JSON's `\\ud800` gives Python half a character, which the database refused: the turn
+    failed and the user got an apology. It is now the replacement character, and kept."""
+    app = make_app(tmp_path)
+    text = "Where is my card? I applied in May \ud800 and heard nothing."
+    full_inquiry(app, email="kim@example.com", text=text)
+    (record,) = exported(app)
+    assert record.text == text.replace("\ud800", "\ufffd")
+
+
 def test_a_replayed_send_stores_one_inquiry_under_the_same_reference(tmp_path):
     """The same "send" delivered twice from the same state (a retried webhook, two workers)."""
     announced = []

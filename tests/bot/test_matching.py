@@ -158,3 +158,39 @@ def test_matchers_never_raise_and_keep_their_promises(text: str) -> None:
         for match in found:
             assert 0 <= match.score <= 100
             assert 0 <= match.start < match.end <= len(folded)
+
+
+def _uncached(matcher: ChoiceMatcher) -> ChoiceMatcher:
+    """``matcher`` computing everything afresh, as it did before its caches."""
+    matcher._window_near = matcher._window_near.__wrapped__  # type: ignore[method-assign]
+    matcher._message_hits = matcher._message_hits.__wrapped__  # type: ignore[method-assign]
+    return matcher
+
+
+def test_the_caches_change_no_answer() -> None:
+    """The corpus twice through cached matchers (cold, then every message and window
+    remembered) gives what matchers without caches give."""
+    cached, plain = matchers(), {name: _uncached(m) for name, m in matchers().items()}
+
+    def results(sets: dict[str, ChoiceMatcher]) -> list[object]:
+        return [
+            (sets[c["set"]].match_answer if c["mode"] == "answer" else sets[c["set"]].find_in)(
+                c["text"]
+            )
+            for c in CASES
+        ]
+
+    expected = results(plain)
+    assert results(cached) == expected
+    assert results(cached) == expected
+    assert sum(m._message_hits.cache_info().hits for m in cached.values()) >= len(CASES) // 2
+
+
+def test_long_messages_are_not_remembered() -> None:
+    matcher = matchers()["topic"]
+    long = "i lost my smartphone yesterday " * 5
+    assert len(normalize(long)) > matching.CACHED_MESSAGE_LENGTH
+    assert matcher.find_in(long) == matcher.find_in(long)
+    assert matcher._message_hits.cache_info().currsize == 0
+    matcher.find_in("i lost my smartphone")
+    assert matcher._message_hits.cache_info().currsize == 1

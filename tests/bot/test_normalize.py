@@ -130,3 +130,16 @@ def test_markup_soup_is_idempotent(text: str) -> None:
 def test_digits_only_is_digits_or_none(text: str) -> None:
     digits = digits_only(text)
     assert digits is None or (digits.isascii() and digits.isdigit())
+
+
+def test_short_texts_come_from_the_cache_long_ones_do_not() -> None:
+    from bot import normalize as module
+
+    short, long = "ＥＮＧＬＩＳＨ please!", "ｘ" * (module._CACHED_LENGTH + 1)
+    before = module._normalize_short.cache_info()
+    assert normalize(short) == module._normalize(short, 2000) == "english please"
+    assert normalize(short) == "english please"
+    after = module._normalize_short.cache_info()
+    assert after.hits >= before.hits + 1
+    assert normalize(long, limit=10) == "x" * 10
+    assert module._normalize_short.cache_info().currsize == after.currsize

@@ -170,3 +170,22 @@ async def test_a_send_failing_past_its_retries_is_sent_later_by_the_pump(
     sent_texts = [c.params["text"] for c in rig.stand_in.calls if c.method == "sendMessage"]
     assert apology not in sent_texts, "an apology ahead of an answer that was on its way"
     await _until(lambda: _pending(app) == 0)
+
+
+async def test_turns_on_the_loop_keep_order_and_leave_no_chat_waiting_on_another(
+    app: App, stand_in: StandIn
+) -> None:
+    """``turn_threads=0`` (the command's on SQLite): turns run one at a time on the event
+    loop, but a chat whose reply Telegram is slow to take holds up no other chat."""
+    stand_in.hold(1)
+    async with Rig.running(app.service, stand_in=stand_in, clock=lambda: AT, turn_threads=0) as rig:
+        first = say("I lost my smartphone", chat_id=1)
+        held = asyncio.create_task(rig.deliver(first, say("/start", chat_id=1)))
+        await _until(lambda: stand_in.holding == 1)
+        other = await rig.deliver(say("I lost my smartphone", chat_id=2))
+        assert SUSPENSION_NUMBER in texts(other)[0]
+        assert not held.done()
+        stand_in.release(1)
+        calls = await held
+    first_text, menu = texts([call for call in calls if call.params.get("chat_id") == 1])
+    assert SUSPENSION_NUMBER in first_text and menu.startswith("What is your question about?")
