@@ -2,13 +2,16 @@
 would with python-telegram-bot alone: a ConversationHandler, default HTTPXRequest, updates
 handled one after another (PTB's default), nothing persisted, the texts hard-coded.
 
-It gives the same numbers in the same words as the bot does at 18:00 on a weekday, so that both
-sides send messages of the same size; it knows nothing of hours, languages or typos.
+It gives the same numbers in the same words, with the same buttons, as the bot does at ``AT``
+(18:00 on a weekday), the moment both sides answer at, so that both send messages of the same
+size (tests/telegram/test_bench_baseline.py keeps them so); it knows nothing of hours,
+languages or typos.
 """
 
 from __future__ import annotations
 
 import warnings
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -24,18 +27,32 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+_LANGUAGES = "English, 中文 (Chinese), 한국어 (Korean), Español (Spanish), Português (Portuguese)"
+_MORE_LANGUAGES = (
+    "Tiếng Việt (Vietnamese), ภาษาไทย (Thai), Bahasa Indonesia (Indonesian), Tagalog, "
+    "नेपाली (Nepali)"
+)
+
 MENU = 0
+# The moment both sides answer at: a weekday evening, no holiday (Japan time).
+AT = datetime(2026, 12, 2, 18, 0, tzinfo=timezone(timedelta(hours=9)))
 LOST_PHONE = (
     "Lost or stolen smartphone with your Individual Number Card's electronic certificate: "
     "call to suspend it temporarily.\n\n"
     "☎ <b>0120-0178-27</b> (toll-free)\n"
     "Individual Number Card line, incl. temporary suspension after loss or theft\n"
-    "Open now, until 20:00 · English, 中文 (Chinese), 한국어 (Korean), Español (Spanish), "
-    "Português (Portuguese)\n\n"
+    f"Open now, around the clock · {_LANGUAGES}\n"
+    f"Closed now, opens 20:00 · {_MORE_LANGUAGES}\n\n"
     "☎ <b>0570-064-738</b> (charged)\n"
     "Individual Number Card Call Center (nation-wide Navi-Dial)\n"
-    "Open now, until 20:00 · English, 中文 (Chinese), 한국어 (Korean), Español (Spanish), "
-    "Português (Portuguese)\n\n"
+    f"Open now, around the clock · {_LANGUAGES}\n"
+    f"Closed now, opens 20:00 · {_MORE_LANGUAGES}\n\n"
+    "☎ <b>050-3818-1250</b> (the contact page does not say whether it is toll-free)\n"
+    "Individual Number Card Call Center, for IP phones on which Navi-Dial does not work\n"
+    f"Open now, around the clock · {_LANGUAGES}\n"
+    f"Closed now, opens 20:00 · {_MORE_LANGUAGES}\n\n"
+    "From 20:00 to 8:29 the next morning, calls to suspend after losing a smartphone are still "
+    "taken.\n\n"
     "⚠ Calls to wrong numbers happen often. Please check the number before dialing.\n\n"
     "Times are Japan time.\n\nAnything else? Choose below, or type your question."
 )
@@ -44,18 +61,29 @@ MENU_TEXT = (
 )
 MENU_BUTTONS = InlineKeyboardMarkup(
     [
-        [
-            InlineKeyboardButton(
-                "Lost or stolen card, notice or notification card", callback_data="lost_card"
-            )
-        ],
-        [InlineKeyboardButton("Lost or stolen smartphone", callback_data="lost_phone")],
-        [InlineKeyboardButton("My Number Card", callback_data="card")],
-        [InlineKeyboardButton("My Number (Individual Number) system", callback_data="mynumber")],
-        [InlineKeyboardButton("Write an inquiry", callback_data="inquiry")],
+        [InlineKeyboardButton(label, callback_data=data)]
+        for label, data in (
+            ("Lost or stolen card, notice or notification card", "lost_card"),
+            ("Lost or stolen smartphone with the card's e-certificate", "lost_phone"),
+            ("Individual Number Card questions", "card"),
+            ("The My Number system (tax, social security)", "mynumber"),
+            ("Status of my card application", "status"),
+            ("Card as health insurance certificate", "health_insurance"),
+            ("Bank account for allowances", "bank_account"),
+            ("My Number Points", "points"),
+            ("Write an inquiry", "inquiry"),
+            ("My personal information", "privacy"),
+            ("The reply e-mail", "reply_email"),
+            ("Help in Japanese", "japanese"),
+        )
     ]
 )
-AFTER_BUTTONS = InlineKeyboardMarkup([[InlineKeyboardButton("Main menu", callback_data="menu")]])
+AFTER_BUTTONS = InlineKeyboardMarkup(
+    [
+        [InlineKeyboardButton("Main menu", callback_data="menu")],
+        [InlineKeyboardButton("Another phone language", callback_data="phone_language")],
+    ]
+)
 
 
 async def start(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> int:

@@ -5,7 +5,8 @@ Each side long-polls a stand-in Bot API running in a process of its own (its ser
 counted nor in the way), over real HTTP on 127.0.0.1. Two waves are queued at once: 2,000
 updates from distinct chats (half "I lost my smartphone", half /start), then a press of the
 lost-phone button in each of the 1,000 menus. CPU is ``time.process_time`` of the bot's process
-(every thread). Ours persists every turn to SQLite (``build_app``). Telegram's overall flood
+(every thread). Ours persists every turn to SQLite (``build_app``), and answers at the
+baseline's moment (``AT``, when their messages are the same). Telegram's overall flood
 limit (30 messages a second) is lifted, since it would measure nothing but itself.
 
 Ours runs with the garbage collector as the command settles it before it serves
@@ -28,7 +29,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -41,7 +42,7 @@ from adapters.telegram.outbound import address
 from adapters.telegram.replay_driver import polling
 from adapters.telegram.stand_in import TOKEN
 from adapters.telegram.updates import callback_update, message_update
-from bench.telegram_baseline import build_baseline
+from bench.telegram_baseline import AT, build_baseline
 from bot.messages import Event, Reply
 from bot.service import Answer
 
@@ -125,9 +126,8 @@ class _Stub:
 
     def __init__(self, app: App) -> None:
         self.engine = app.service.engine
-        now = datetime.now(UTC)
         self.replies: dict[str | None, tuple[Reply, ...]] = {
-            key: app.service.handle(Event(conversation="stub", at=now, **{kind: key}))
+            key: app.service.handle(Event(conversation="stub", at=AT, **{kind: key}))
             for kind, key in (
                 ("text", "I lost my smartphone"),
                 ("text", "/start"),
@@ -163,6 +163,7 @@ def side(name: str) -> list[Wave]:
                     api_url=url,
                     overall_max_rate=0,
                     turn_threads=0,
+                    clock=lambda: AT,  # the baseline's moment: messages of the same size
                 )
                 app.courier.start()
                 with _settled():  # as the command does before it serves
@@ -193,12 +194,11 @@ def service_alone() -> list[Wave]:
     results = []
     with tempfile.TemporaryDirectory() as scratch:
         app = build_app(f"sqlite:///{scratch}/bench.sqlite3")
-        now = datetime.now(UTC)
         for n in range(WARM_UP):
-            app.service.handle(Event(conversation=f"warm:{n}", at=now, text="I lost my smartphone"))
+            app.service.handle(Event(conversation=f"warm:{n}", at=AT, text="I lost my smartphone"))
         with _settled():
             for wave in _waves("topic:lost_phone"):
-                events = [_event(update, now) for update in wave]
+                events = [_event(update, AT) for update in wave]
                 gc.collect()
                 cpu, wall = time.process_time(), time.perf_counter()
                 for event in events:
