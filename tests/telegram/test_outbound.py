@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from telegram.error import TelegramError
+from telegram.request import BaseRequest
 
 from adapters.telegram.outbound import MAX_MESSAGE, from_html, split_text, to_html
+from adapters.telegram.request import AiohttpRequest
 from bot.messages import PhoneCard
 
 CARD = PhoneCard(number="0120-0178-27", name="Card line", charge="toll_free", statuses=())
@@ -55,3 +59,22 @@ def test_parts_fit_and_lose_nothing_but_the_separators(text: str, limit: int) ->
     parts = split_text(text, limit)
     assert all(_units(part) <= limit for part in parts)
     assert "".join("".join(parts).split()) == "".join(text.split())
+
+
+@pytest.mark.parametrize(
+    ("payload", "parsed"),
+    [
+        (b'{"ok": true, "result": [{"update_id": 1}]}', {"ok": True, "result": [{"update_id": 1}]}),
+        ('{"text": "日本 ☎"}'.encode(), {"text": "日本 ☎"}),
+        (b'{"text": "a\\ud800b"}', {"text": "a\ud800b"}),  # Event replaces it, at the door
+        (b'{"text": "a\xffb"}', {"text": "a\ufffdb"}),  # not UTF-8: PTB's way, replaced
+    ],
+)
+def test_telegrams_answers_are_parsed_as_ptb_parses_them(payload: bytes, parsed: object) -> None:
+    assert AiohttpRequest.parse_json_payload(payload) == parsed
+    assert AiohttpRequest.parse_json_payload(payload) == BaseRequest.parse_json_payload(payload)
+
+
+def test_what_is_not_json_is_ptbs_error() -> None:
+    with pytest.raises(TelegramError, match="Invalid server response"):
+        AiohttpRequest.parse_json_payload(b"<html>502 Bad Gateway</html>")
