@@ -13,10 +13,11 @@ SQLAlchemy's. Driver errors are translated to SQLAlchemy's, as ``Connection.exec
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement as Executable
 
 _Processor = Callable[[Any], Any]
@@ -26,7 +27,8 @@ class DriverStatement:
     """One Core statement for one dialect; simple binds only (no expanding IN lists)."""
 
     def __init__(self, statement: Executable, dialect: Dialect) -> None:
-        compiled = statement.compile(dialect=dialect)
+        # A Core statement compiles to SQL (not DDL): SQLCompiler's attributes are there.
+        compiled = cast(SQLCompiler, statement.compile(dialect=dialect))
         if any(bind.expanding for bind in compiled.binds.values()):
             raise ValueError("expanding bind parameters need SQLAlchemy's execution")
         self.sql = compiled.string
