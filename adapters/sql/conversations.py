@@ -9,7 +9,7 @@ from types import ModuleType
 
 from sqlalchemy import Connection, bindparam, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.expression import ClauseElement as Executable
+from sqlalchemy.sql.expression import ClauseElement
 
 from adapters.sql.driver import DriverStatements
 from adapters.sql.outbox import SqlOutbox, enqueue
@@ -51,7 +51,8 @@ class SqlConversationStore(SqlOutbox, SqlReminders):
             return result.rowcount
 
 
-def _turn_statements(dialect_name: str) -> dict[str, Executable]:
+def _turn_statements(dialect_name: str) -> dict[str, ClauseElement]:
+    """A turn's statements as Core constructs; an upsert is written in each dialect's terms."""
     dialect = _DIALECTS[dialect_name]
     claim = dialect.insert(deliveries).values(
         channel=bindparam("channel"),

@@ -106,6 +106,7 @@ class Database:
             command.upgrade(config, "head")
 
     def dispose(self) -> None:
+        """Close every connection, kept ones too: once the threads using them are done."""
         with self._kept_lock:
             kept, self._all_kept = self._all_kept, []
         for connection in kept:

@@ -18,7 +18,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.expression import ClauseElement as Executable
+from sqlalchemy.sql.expression import ClauseElement
 
 _Processor = Callable[[Any], Any]
 
@@ -26,7 +26,7 @@ _Processor = Callable[[Any], Any]
 class DriverStatement:
     """One Core statement for one dialect; simple binds only (no expanding IN lists)."""
 
-    def __init__(self, statement: Executable, dialect: Dialect) -> None:
+    def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
         # A Core statement compiles to SQL (not DDL): SQLCompiler's attributes are there.
         compiled = cast(SQLCompiler, statement.compile(dialect=dialect))
         if any(bind.expanding for bind in compiled.binds.values()):
@@ -76,7 +76,7 @@ class DriverStatement:
 class DriverStatements:
     """Named statements, compiled on first use for each kind of dialect met."""
 
-    def __init__(self, build: Callable[[str], Mapping[str, Executable]]) -> None:
+    def __init__(self, build: Callable[[str], Mapping[str, ClauseElement]]) -> None:
         """``build(dialect_name)``: the Core statements (an upsert is written per dialect)."""
         self.build = build
         self._compiled: dict[tuple[str, str, str], dict[str, DriverStatement]] = {}
