@@ -142,6 +142,11 @@ class ChoiceMatcher:
         # Whole messages too: `lost card`, `hello` and the like are typed over and over.
         self._message_hits = lru_cache(maxsize=MESSAGE_CACHE)(lambda said: tuple(self._hits(said)))
 
+    def clear_caches(self) -> None:
+        """Forget the messages and windows seen (the benchmark's cost of a new message)."""
+        self._window_near.cache_clear()
+        self._message_hits.cache_clear()
+
     def match_answer(self, text: str) -> Match | None:
         """The option the whole message answers with, or None when unsure.
 

@@ -100,6 +100,11 @@ _CACHED_LENGTH = 200  # characters; longer messages are rare, and would fill the
 _normalize_short = lru_cache(maxsize=4096)(_normalize)
 
 
+def clear_cache() -> None:
+    """Forget the texts normalized (the benchmark's cost of a new message)."""
+    _normalize_short.cache_clear()
+
+
 def digits_only(text: str) -> str | None:
     """The ASCII digits of ``text`` when it is only a number, else None.
 
