@@ -3,6 +3,8 @@ test, or a skip saying why the server cannot be used), imported rather than copi
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,3 +22,15 @@ def served_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path}/bot.sqlite3"
     return migrated(request.getfixturevalue("postgres_url"))
+
+
+_COLLECTOR = gc.get_threshold()  # as the test session found it, before any server settled it
+
+
+@pytest.fixture(autouse=True)
+def collector_as_found() -> Iterator[None]:
+    """A server started in this process settles the collector for serving (frozen objects,
+    rarer collections): put it back, so that later tests run as they would alone."""
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*_COLLECTOR)

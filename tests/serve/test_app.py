@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from adapters.bootstrap import YOUNG_COLLECTION
 from adapters.serve.app import Settings, build_asgi_app
 from adapters.slack.stand_in import StandInSlack
 from adapters.sql.conversations import SqlConversationStore
@@ -61,6 +63,16 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         settings = Settings.from_environ(environment(db=db, telegram=telegram, slack=slack))
         with serving(build_asgi_app(settings)) as base:
             yield Served(base, telegram, slack, db)
+
+
+def test_serving_settles_the_collector(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path}/bot.sqlite3"
+    with telegram_stand_in() as telegram, slack_stand_in() as slack:
+        settings = Settings.from_environ(environment(db=db, telegram=telegram, slack=slack))
+        gc.unfreeze()
+        with serving(build_asgi_app(settings)):
+            assert gc.get_threshold()[0] == YOUNG_COLLECTION
+            assert gc.get_freeze_count() > 10_000
 
 
 def test_health_is_ok_when_the_database_answers(served: Served) -> None:
