@@ -12,7 +12,6 @@ from dataclasses import replace
 
 from bot.inquiring import Inquiring
 from bot.inquiry import INQUIRY_SLOTS, VALIDATORS
-from bot.language import written_language
 from bot.messages import PhoneCard
 from bot.normalize import digits_only
 from bot.reminders import CANCEL, OFFER
@@ -46,14 +45,12 @@ class Dialogue(Reminding, Inquiring):
     # -- reading the user ----------------------------------------------------------------------
 
     def on_text(self, text: str) -> None:
-        written = written_language(
-            text,
-            default_han="ja" if self.language == "ja" else "zh",
-            words=self.flows.written_words,
+        understanding = self.engine.understanding
+        written = understanding.written_language(
+            text, default_han="ja" if self.language == "ja" else "zh"
         )
         if written is not None:
             self.state = self.state.with_slots(written_language=written)
-        understanding = self.engine.understanding
         command = understanding.command(text)
         step = self.current_step()
         number = digits_only(text)

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from bot.catalog import Catalog
 from bot.dialogue import Dialogue
 from bot.inquiry import InquiryDraft, reference_for
-from bot.language import written_language
 from bot.messages import Event, Reply
 from bot.reminders import ReminderBook
 from bot.render import Renderer
@@ -123,7 +122,7 @@ class Engine:
         if state is not None and state.locale in available:
             return state.locale
         if event.text:
-            written = written_language(event.text, words=self.flows.written_words)
+            written = self.understanding.written_language(event.text)
             if written in available:
                 return written
         return "en"

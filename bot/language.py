@@ -6,7 +6,7 @@ decide anything the user did not say.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 _VIETNAMESE = frozenset("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
 # Code point ranges of the scripts that name a language (unicodedata.name per character was the
@@ -24,19 +24,31 @@ _SCRIPT_RANGES = (
 _HAN_RANGES = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xF900, 0xFAFF))
 
 
+def han_hints(texts: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str]]:
+    """The Chinese characters that ``texts`` (by language) write in Japanese and never in
+    Chinese, and the other way round: 発, 証 and 紛 against 发, 证 and 丢, say."""
+    seen = {
+        language: frozenset(char for text in texts.get(language, ()) for char in text if _han(char))
+        for language in ("ja", "zh")
+    }
+    return {"ja": seen["ja"] - seen["zh"], "zh": seen["zh"] - seen["ja"]}
+
+
 def written_language(
     text: str,
     *,
     default_han: str = "zh",
     words: Mapping[str, frozenset[str]] | None = None,
+    han: Mapping[str, frozenset[str]] | None = None,
 ) -> str | None:
     """The language of ``text`` as far as its letters and words tell; None when they tell
     nothing.
 
-    Kana means Japanese; Hangul, Thai and Devanagari mean Korean, Thai and Nepali; Chinese
-    characters alone mean ``default_han`` (Japanese writes them too); Vietnamese letters mean
-    Vietnamese; other Latin letters mean the language of ``words`` with the most words in the
-    text, English when none is found.
+    Kana means Japanese; Hangul, Thai and Devanagari mean Korean, Thai and Nepali; Vietnamese
+    letters mean Vietnamese. Chinese characters alone mean the language of ``han`` (from
+    :func:`han_hints`) when only one of its sets has characters in the text (`暗証番号` is
+    Japanese, `补办` Chinese), else ``default_han``. Other Latin letters mean the language of
+    ``words`` with the most words in the text, English when none is found.
     """
     seen_han = seen_latin = False
     for char in text[:300]:
@@ -51,12 +63,22 @@ def written_language(
         for low, high, language in _SCRIPT_RANGES:
             if low <= code <= high:
                 return language
-        seen_han = seen_han or any(low <= code <= high for low, high in _HAN_RANGES)
+        seen_han = seen_han or _han(char)
     if seen_han:
-        return default_han
+        return _by_han(text, han or {}) or default_han
     if not seen_latin:
         return None
     return _by_words(text, words or {})
+
+
+def _han(char: str) -> bool:
+    code = ord(char)
+    return any(low <= code <= high for low, high in _HAN_RANGES)
+
+
+def _by_han(text: str, han: Mapping[str, frozenset[str]]) -> str | None:
+    told = [language for language, chars in han.items() if any(c in chars for c in text[:300])]
+    return told[0] if len(told) == 1 else None
 
 
 def _by_words(text: str, words: Mapping[str, frozenset[str]]) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.catalog import Catalog
+from bot.language import han_hints, written_language
 from bot.matching import ChoiceMatcher, Match
 from bot.normalize import normalize
 from flows.model import FlowSet
@@ -72,6 +73,20 @@ class Understanding:
             self._exact[choice.id] = {
                 normalize(phrase): option_id for option_id, phrases in options for phrase in phrases
             }
+        self._han = han_hints(
+            {
+                language: [
+                    *(catalog.raw(language, key) for key in catalog.keys(language)),
+                    *(
+                        phrase
+                        for choice in flows.choices.values()
+                        for option in choice.options
+                        for phrase in option.synonyms.get(language, ())
+                    ),
+                ]
+                for language in ("ja", "zh")
+            }
+        )
         words = {normalize(word) for words in flows.negations.values() for word in words}
         # Words of a spaced script are matched whole ("not", "no"), "n't" as a word ending;
         # others (Japanese) as substrings, since nothing separates their words.
@@ -87,6 +102,13 @@ class Understanding:
             for phrase in option.phrases()
             if phrase != option.id  # the codes themselves ("id", "tl") are not names
         }
+
+    def written_language(self, text: str, *, default_han: str = "zh") -> str | None:
+        """:func:`bot.language.written_language`, told by the flows' words and by the Chinese
+        characters the bot's own Japanese and Chinese texts use."""
+        return written_language(
+            text, default_han=default_han, words=self.flows.written_words, han=self._han
+        )
 
     def command(self, text: str) -> str | None:
         """A command, only when it is the whole message (``/start@SomeBot`` included)."""

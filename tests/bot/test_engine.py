@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -178,6 +179,26 @@ def test_the_written_language_group_comes_first():
         service.handle(event("lost card - Tôi bị mất thẻ", at="2026-11-25T10:00", locale="en"))
     )
     assert text.index("Tiếng Việt (Vietnamese)") < text.index("English, 中文")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("紛失", "ja"),  # 紛: the bot's Japanese writes it, its Chinese never does
+        ("暗証番号", "ja"),
+        ("保険証", "ja"),
+        ("丢失", "zh"),  # 丢: Chinese only
+        ("补办", "zh"),
+        ("电话号码", "zh"),
+        ("再発行", "zh"),  # both tell (発 and 再): the default, as before
+        ("遺失", "zh"),  # neither tells: the default
+    ],
+)
+def test_chinese_characters_alone_tell_japanese_from_chinese_where_they_can(text, language):
+    engine = build_engine()
+    assert engine.language_for(event(text), None) == language
+    reply = said(engine.respond(event(text), None).replies)
+    assert any("\u3040" <= char <= "\u30ff" for char in reply) == (language == "ja"), reply
 
 
 def test_a_question_about_consent_is_no_consent():
