@@ -1,4 +1,4 @@
-"""bot.matching over the real choice sets: the labeled corpus, properties, and speed."""
+"""bot.matching over the real choice sets: the labeled corpus, properties and caches."""
 
 from __future__ import annotations
 
