@@ -141,19 +141,16 @@ class Dialogue(Reminding, Inquiring):
         elif command == "reminders":
             self.list_reminders()
         elif command == "hours":
-            slots = self.state.slots
+            phone_language = self.state.slots.get("phone_language")
             text, cards = self.render.all_hours(
-                self.event.at,
-                self.language,
-                slots.get("phone_language"),
-                first=slots.get("written_language", self.language),
+                self.event.at, self.language, phone_language, first=self.written_first
             )
             self.say(text, self.followup_buttons(("menu",)), cards)
         elif command == "language":
             choices = self.flows.choices["ui_language"]
-            first = self.state.slots.get("written_language", self.language)
             self.say(
-                self.text("ask.ui_language"), self.render.buttons(choices, self.language, first)
+                self.text("ask.ui_language"),
+                self.render.buttons(choices, self.language, self.written_first),
             )
         elif command == "thanks":
             self.state = replace(self.state, misses=0)
@@ -317,9 +314,7 @@ class Dialogue(Reminding, Inquiring):
 
     def ask_slot(self, step_id: str, spec: SlotSpec) -> None:
         self.wait(step_id, spec.name)
-        first = None
-        if spec.choices == "phone_language":
-            first = self.state.slots.get("written_language", self.language)
+        first = self.written_first if spec.choices == "phone_language" else None
         choices = self.flows.choices[spec.choices]
         self.say(self.text(spec.prompt), self.render.buttons(choices, self.language, first))
 

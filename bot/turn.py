@@ -83,16 +83,18 @@ class Turn:
             if option.id in options
         )
 
+    @property
+    def written_first(self) -> str:
+        """The language listed first among choices of languages: the one the user writes in,
+        else the bot's."""
+        return self.state.slots.get("written_language", self.language)
+
     def numbers(self, step: AnswerStep) -> tuple[str, tuple[PhoneCard, ...]]:
         """The answer's text and phone cards for this caller: their phone language if known,
         else every language group, the one they write in first."""
-        slots = self.state.slots
+        phone_language = self.state.slots.get("phone_language")
         return self.render.answer(
-            step,
-            self.event.at,
-            self.language,
-            slots.get("phone_language"),
-            first=slots.get("written_language", self.language),
+            step, self.event.at, self.language, phone_language, first=self.written_first
         )
 
     # -- state ---------------------------------------------------------------------------------
