@@ -147,7 +147,9 @@ def _choice(where: str, key: str, value: object, allowed: Iterable[str]) -> str:
     return value
 
 
-def _refuse_unknown_keys(file: str, what: str, raw: Mapping[Any, Any], known: frozenset[str]) -> None:
+def _refuse_unknown_keys(
+    file: str, what: str, raw: Mapping[Any, Any], known: frozenset[str]
+) -> None:
     unknown = sorted(str(key) for key in raw if key not in known)
     if unknown:
         raise ValueError(f"{file}: {what}: unknown key(s) {unknown}; expected {sorted(known)}")
