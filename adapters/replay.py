@@ -16,10 +16,11 @@ from datetime import UTC, datetime
 from typing import IO, Protocol
 
 from adapters.bootstrap import App
-from bot.courier import courier_for
+from bot.courier import Courier, SendOutcome, courier_for
 from bot.messages import Event, Reply
+from bot.reminders import ReminderStore
 from bot.service import BotService
-from bot.transcripts import Transcript, TranscriptTurn
+from bot.transcripts import JAPAN, Transcript, TranscriptTurn
 
 _INDENT = "    "
 
@@ -39,6 +40,35 @@ class Driver(Protocol):
         """Move the clock to ``at``; what the bot sent the conversation meanwhile."""
         ...
 
+    def notes(self, conversation: str) -> list[str]:
+        """What the last :meth:`wait` saw happen, to explain a message that did not come."""
+        ...
+
+
+class Meanwhile:
+    """What a driver's courier did with each parcel during a wait, and the reminders still
+    pending: a `wait:` turn that finds nothing says why (given up, refused, never due)."""
+
+    def __init__(self, store: ReminderStore, courier: Courier) -> None:
+        self.store = store
+        self.outcomes: list[SendOutcome] = []
+        courier.watch(self.outcomes.append)
+
+    def begin(self) -> None:
+        self.outcomes.clear()
+
+    def notes(self, conversation: str) -> list[str]:
+        pending = sorted(self.store.reminders_of(conversation), key=lambda r: r.due_at)
+        lines = [
+            f"a reminder for line {r.line} is pending, due {_japan(r.due_at)}" for r in pending
+        ] or ["no reminder is pending for this conversation"]
+        lines += [
+            f"the courier: parcel {o.parcel.id} to {o.parcel.channel} {o.result}"
+            + (f" ({o.detail})" if o.detail else "")
+            for o in self.outcomes
+        ] or ["the courier handled no parcel during the wait"]
+        return lines
+
 
 class ServiceDriver:
     """The console channel: straight into the service, as `mynumber-bot chat` does; its
@@ -49,8 +79,9 @@ class ServiceDriver:
         self.channel = channel
         self.at = datetime.now(UTC)
         self.delivered: defaultdict[str, list[Reply]] = defaultdict(list)
-        self.courier = courier_for(service, clock=lambda: self.at)
+        self.courier = courier_for(service, conversation_clock=lambda: self.at)
         self.courier.route(channel, lambda to, reply: self.delivered[to].append(reply))
+        self.meanwhile = Meanwhile(service.store, self.courier)
 
     def send(
         self,
@@ -77,8 +108,12 @@ class ServiceDriver:
 
     def wait(self, *, conversation: str, at: datetime) -> tuple[Reply, ...]:
         self.at = at
+        self.meanwhile.begin()
         self.courier.pump()
         return tuple(self.delivered.pop(conversation, ()))
+
+    def notes(self, conversation: str) -> list[str]:
+        return self.meanwhile.notes(conversation)
 
     def close(self) -> None:
         self.courier.close()
@@ -125,7 +160,9 @@ def run_transcript(
     last: tuple[Reply, ...] = ()
     failures: list[str] = []
     for number, turn in enumerate(transcript.turns, 1):
+        notes: list[str] = []
         if turn.wait is not None:
+            notes.append(f"the clock moved from {_japan(at)} to {_japan(turn.wait)}")
             at = turn.wait
             replies = driver.wait(conversation=conversation, at=at)
         else:
@@ -150,7 +187,9 @@ def run_transcript(
         said = "\n".join(reply.all_text() for reply in replies)
         problems = turn.expect.failures(said)
         if problems:
-            failures.append(_describe(number, turn, problems, said))
+            if turn.wait is not None:
+                notes += driver.notes(conversation)
+            failures.append(_describe(number, turn, problems, said, notes))
         # Waiting with nothing sent leaves the buttons of the last reply in the chat.
         last = replies if replies or turn.wait is None else last
     return Outcome(transcript=transcript, failures=tuple(failures))
@@ -177,12 +216,26 @@ def _button(replies: tuple[Reply, ...], label: str) -> str | None:
     return None
 
 
-def _describe(number: int, turn: TranscriptTurn, problems: list[str], said: str) -> str:
+def _describe(
+    number: int, turn: TranscriptTurn, problems: list[str], said: str, notes: list[str]
+) -> str:
     if turn.wait is not None:
         sent = f"wait: {turn.wait.isoformat()}"
     elif turn.user is not None:
         sent = f"user: {turn.user!r}"
     else:
         sent = f"press: {turn.press!r}"
-    quoted = "\n".join(f"{_INDENT}{_INDENT}| {line}" for line in said.splitlines())
-    return f"turn {number} ({sent}): " + "; ".join(problems) + f"\n{_INDENT}the bot said:\n{quoted}"
+    lines = [f"turn {number} ({sent}): " + "; ".join(problems)]
+    if said.strip():
+        lines += [
+            f"{_INDENT}the bot said:",
+            *(f"{_INDENT * 2}| {line}" for line in said.splitlines()),
+        ]
+    else:
+        lines.append(f"{_INDENT}the bot said nothing" + (" meanwhile" if turn.wait else ""))
+    lines += [f"{_INDENT}{note}" for note in notes]
+    return "\n".join(lines)
+
+
+def _japan(moment: datetime) -> str:
+    return moment.astimezone(JAPAN).isoformat()

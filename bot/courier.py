@@ -11,6 +11,11 @@ blocked, a chat gone) is dropped, with a log line; other failures are retried, b
 Sending and forgetting cannot be one atomic step on any platform: a worker that dies right
 after the platform accepted a reply sends it twice. Forgetting soon after sending keeps that
 window to moments; the lease keeps every other reply to one send.
+
+Leases, retries and a parcel's age are all on the outbox's clock (:meth:`Outbox.now`, the
+wall clock): never on a conversation's, which a transcript or Slack's timestamps set (see
+:mod:`bot.clock`). Only the reminders' producer reads the conversation's clock, to know which
+reminders are due.
 """
 
 from __future__ import annotations
@@ -19,8 +24,11 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Literal
 
+from bot.clock import Clock, wall_clock
 from bot.messages import Reply
 from bot.parcel import Parcel
 from bot.reminders import ReminderDesk
@@ -32,7 +40,6 @@ log = logging.getLogger(__name__)
 Sender = Callable[[str, Reply], None]
 """Sends one reply to a channel's address. Raises :class:`Refused` when the platform refuses it
 for good; any other exception is a failure to try again later."""
-Clock = Callable[[], datetime]
 Producer = Callable[[Sequence[str]], list[Parcel]]
 """Puts parcels for these channels in the outbox, leased to the caller, and returns them."""
 
@@ -46,8 +53,20 @@ class Refused(Exception):
     """The platform will not take this reply, now or later."""
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+Result = Literal["sent", "failed", "refused", "given up", "unrouted"]
+
+
+@dataclass(frozen=True, slots=True)
+class SendOutcome:
+    """What became of one attempt to send a parcel, for whoever watches the courier (a replay
+    explains by it a reminder that never came). ``detail`` never holds what a user typed."""
+
+    parcel: Parcel
+    result: Result
+    detail: str = ""
+
+
+Watcher = Callable[[SendOutcome], None]
 
 
 class Courier:
@@ -60,20 +79,19 @@ class Courier:
         *,
         lease: timedelta = LEASE,
         interval: float = 1.0,
-        clock: Clock = utc_now,
         producers: Sequence[Producer] = (),
     ) -> None:
         self.outbox = outbox
         self.producers = list(producers)
+        self.watchers: list[Watcher] = []
         self.lease = lease
         self.interval = interval
-        self.clock = clock
         self.senders: dict[str, Sender] = {}
         self._lock = threading.Lock()
         self._sending: set[int] = set()
         self._sent: list[int] = []
         self._dispatched: list[Parcel] = []
-        self._renewed = clock()
+        self._renewed = outbox.now()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -133,7 +151,7 @@ class Courier:
         channels = list(self.senders)
         if not channels:
             return 0
-        parcels = self.outbox.claim_parcels(channels, now=self.clock(), limit=BATCH)
+        parcels = self.outbox.claim_parcels(channels, limit=BATCH)
         for produce in self.producers:
             parcels += produce(channels)
         sent = sum(self._send(parcel) for parcel in parcels)
@@ -169,15 +187,19 @@ class Courier:
             self._send(parcel)
 
     def _send(self, parcel: Parcel) -> bool:
-        if parcel.attempts > MAX_ATTEMPTS or self.clock() - parcel.created_at > MAX_AGE:
+        age = self.outbox.now() - parcel.created_at
+        if parcel.attempts > MAX_ATTEMPTS or age > MAX_AGE:
             log.error("giving up parcel %d to %s after %d attempts", *_about(parcel))
             self.outbox.acknowledge([parcel.id])
+            detail = f"after {parcel.attempts} attempts, {age} after it was created"
+            self._tell(SendOutcome(parcel, "given up", detail))
             return False
         send = self.senders.get(parcel.channel)
         if send is None:  # unrouted meanwhile: its lease brings it back to a worker serving it
+            self._tell(SendOutcome(parcel, "unrouted", f"no sender for {parcel.channel} here"))
             return False
         try:
-            with self.delivery(Answer(parcel.replies, parcel.id), attempts=parcel.attempts) as sent:
+            with self.delivery(Answer(parcel.replies, parcel), attempts=parcel.attempts) as sent:
                 for reply in parcel.replies:
                     send(parcel.address, reply)
                     sent.one()
@@ -185,6 +207,14 @@ class Courier:
             log.warning("parcel %d to %s failed on attempt %d", *_about(parcel), exc_info=True)
             return False
         return True
+
+    def watch(self, watcher: Watcher) -> None:
+        """Have ``watcher`` told of every parcel's outcome here, from the sending thread."""
+        self.watchers.append(watcher)
+
+    def _tell(self, outcome: SendOutcome) -> None:
+        for watcher in self.watchers:
+            watcher(outcome)
 
     def _begin(self, parcel: int) -> None:
         with self._lock:
@@ -197,7 +227,7 @@ class Courier:
             if not unsent:
                 self._sent.append(parcel)
         if unsent:
-            until = self.clock() + timedelta(seconds=retry_in)
+            until = self.outbox.now() + timedelta(seconds=retry_in)
             try:
                 self.outbox.postpone(parcel, unsent, until=until)
             except StorageUnavailable:
@@ -218,13 +248,13 @@ class Courier:
             raise
 
     def _renew_leases(self) -> None:
-        now = self.clock()
+        now = self.outbox.now()
         if now - self._renewed < self.lease / 3:
             return
         with self._lock:
             sending = sorted(self._sending)
         if sending:
-            self.outbox.renew(sending, now=now)
+            self.outbox.renew(sending)
         self._renewed = now
 
 
@@ -246,7 +276,7 @@ class Delivery:
 
     def __enter__(self) -> Delivery:
         if self.answer.parcel is not None:
-            self.courier._begin(self.answer.parcel)
+            self.courier._begin(self.answer.parcel.id)
         return self
 
     def one(self) -> None:
@@ -261,11 +291,16 @@ class Delivery:
             return
         refused = error is not None and isinstance(error, self.refusals)
         if refused:
-            log.warning("parcel %d refused by the platform; dropped", parcel)
+            log.warning("parcel %d refused by the platform; dropped", parcel.id)
         unsent = () if error is None or refused else self.answer.replies[self.sent :]
         # A failed parcel comes back after a delay doubling with each attempt, up to the lease.
         delay = min(2.0**self.attempts, self.courier.lease.total_seconds())
-        self.courier._settle(parcel, unsent, retry_in=delay)
+        self.courier._settle(parcel.id, unsent, retry_in=delay)
+        if error is None:
+            self.courier._tell(SendOutcome(parcel, "sent"))
+        else:
+            what = f"{type(error).__name__} after {self.sent} of {len(self.answer.replies)}"
+            self.courier._tell(SendOutcome(parcel, "refused" if refused else "failed", what))
 
 
 def _about(parcel: Parcel) -> Sequence[object]:
@@ -273,9 +308,13 @@ def _about(parcel: Parcel) -> Sequence[object]:
 
 
 def courier_for(
-    service: BotService, *, clock: Clock = utc_now, lease: timedelta = LEASE, interval: float = 1.0
+    service: BotService,
+    *,
+    conversation_clock: Clock = wall_clock,
+    lease: timedelta = LEASE,
+    interval: float = 1.0,
 ) -> Courier:
-    """The courier of ``service``'s store, firing its reminders by ``clock`` (the leases keep
-    to the real one)."""
-    desk = ReminderDesk(service.engine, service.store, clock)
+    """The courier of ``service``'s store, firing the reminders due by ``conversation_clock``
+    (a transcript's, in a replay); everything else keeps to the outbox's clock."""
+    desk = ReminderDesk(service.engine, service.store, conversation_clock)
     return Courier(service.store, lease=lease, interval=interval, producers=(desk,))

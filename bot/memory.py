@@ -6,27 +6,32 @@ import itertools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from bot.clock import Clock, wall_clock
 from bot.inquiry import InquiryDraft
 from bot.messages import Reply
-from bot.parcel import Parcel, load_replies
+from bot.parcel import Parcel
 from bot.reminders import Decision, DueReminder, Reminder
 from bot.storage import LEASE
 
 
 class MemoryStore:
     """:class:`~bot.storage.ConversationStore` in dictionaries; a transaction's writes are
-    applied when it ends without an exception."""
+    applied when it ends without an exception; ``clock``: the outbox's."""
 
-    def __init__(self, *, lease: timedelta = LEASE) -> None:
+    def __init__(self, *, lease: timedelta = LEASE, clock: Clock = wall_clock) -> None:
         self.states: dict[str, str] = {}
         self.inquiries: dict[str, InquiryDraft] = {}
         self.deliveries: set[tuple[str, str]] = set()
         self.outbox: dict[int, tuple[Parcel, datetime]] = {}  # with each its lease's end
         self.reminders: dict[tuple[str, str], DueReminder] = {}  # by conversation and line
         self.lease = lease
+        self.clock = clock
         self._ids = itertools.count(1)
+
+    def now(self) -> datetime:
+        return self.clock()
 
     @contextmanager
     def transaction(self, conversation: str) -> Iterator[_MemoryTransaction]:
@@ -34,7 +39,8 @@ class MemoryStore:
         yield pending
         pending.commit()
 
-    def claim_parcels(self, channels: Sequence[str], *, now: datetime, limit: int) -> list[Parcel]:
+    def claim_parcels(self, channels: Sequence[str], *, limit: int) -> list[Parcel]:
+        now = self.now()
         due = [
             parcel
             for parcel, until in self.outbox.values()
@@ -45,10 +51,11 @@ class MemoryStore:
             self.outbox[parcel.id] = (parcel, now + self.lease)
         return claimed
 
-    def renew(self, ids: Sequence[int], *, now: datetime) -> None:
+    def renew(self, ids: Sequence[int]) -> None:
+        until = self.now() + self.lease
         for parcel_id in ids:
             if parcel_id in self.outbox:
-                self.outbox[parcel_id] = (self.outbox[parcel_id][0], now + self.lease)
+                self.outbox[parcel_id] = (self.outbox[parcel_id][0], until)
 
     def acknowledge(self, ids: Sequence[int]) -> None:
         for parcel_id in ids:
@@ -57,6 +64,9 @@ class MemoryStore:
     def postpone(self, parcel: int, replies: tuple[Reply, ...], *, until: datetime) -> None:
         if parcel in self.outbox:
             self.outbox[parcel] = (replace(self.outbox[parcel][0], replies=replies), until)
+
+    def reminders_of(self, conversation: str) -> list[Reminder]:
+        return [due.reminder for (owner, _), due in self.reminders.items() if owner == conversation]
 
     def fire_due(
         self,
@@ -82,7 +92,7 @@ class MemoryStore:
             del self.reminders[key]
             if not decision:
                 continue
-            created = datetime.now(UTC)
+            created = self.now()  # due by the conversations' clock, created by the outbox's
             parcel = Parcel(next(self._ids), kept.channel, kept.address, decision, created)
             self.outbox[parcel.id] = (parcel, created + self.lease)
             parcels.append(parcel)
@@ -123,12 +133,10 @@ class _MemoryTransaction:
             self.new_inquiries.append(draft)
         return not known
 
-    def enqueue(self, channel: str, address: str, replies: str) -> int:
-        parcel = Parcel(
-            next(self.store._ids), channel, address, load_replies(replies), datetime.now(UTC)
-        )
+    def enqueue(self, channel: str, address: str, replies: tuple[Reply, ...]) -> Parcel:
+        parcel = Parcel(next(self.store._ids), channel, address, replies, self.store.now())
         self.parcels.append(parcel)
-        return parcel.id
+        return parcel
 
     def reminders(self, channel: str, address: str) -> _MemoryBook:
         mine = {

@@ -73,6 +73,11 @@ Decision = datetime | tuple[Reply, ...]
 
 
 class ReminderStore(Protocol):
+    def reminders_of(self, conversation: str) -> list[Reminder]:
+        """The conversation's pending reminders, read outside any turn (a replay explaining
+        what did not come)."""
+        ...
+
     def fire_due(
         self,
         channels: Sequence[str],

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from bot.engine import Engine, Turn
 from bot.inquiry import InquiryDraft
 from bot.messages import Event, Reply
-from bot.parcel import Parcel, dump_replies
+from bot.parcel import Parcel
 from bot.state import ConversationState
 from bot.storage import ConversationStore, StorageConflict, StorageUnavailable, Transaction
 
@@ -23,12 +23,13 @@ _ATTEMPTS = 3  # a conflict is rare (a reference drawn twice, a concurrent write
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """A turn's replies; ``parcel``: their outbox id, when they were kept there (the channel
-    reports to its :class:`~bot.courier.Courier` once it has sent them); ``notices``: parcels
-    telling other channels (the staff's) of the inquiries the turn stored, for the courier."""
+    """A turn's replies; ``parcel``: the same in the outbox, when they were kept there (the
+    channel reports to its :class:`~bot.courier.Courier` once it has sent them); ``notices``:
+    parcels telling other channels (the staff's) of the inquiries the turn stored, for the
+    courier."""
 
     replies: tuple[Reply, ...]
-    parcel: int | None = None
+    parcel: Parcel | None = None
     notices: tuple[Parcel, ...] = ()
 
 
@@ -64,7 +65,7 @@ class BotService:
         state: ConversationState | None = None
         for attempt in range(1, _ATTEMPTS + 1):
             stored: list[InquiryDraft] = []
-            parcel: int | None = None
+            parcel: Parcel | None = None
             notices: list[Parcel] = []
             try:
                 with self.store.transaction(event.conversation) as transaction:
@@ -81,8 +82,7 @@ class BotService:
                     turn = self.engine.respond(event, state, attempt=attempt, reminders=reminders)
                     _write_turn(transaction, turn, stored)
                     if event.address is not None and turn.replies:
-                        replies = dump_replies(turn.replies)
-                        parcel = transaction.enqueue(event.channel, event.address, replies)
+                        parcel = transaction.enqueue(event.channel, event.address, turn.replies)
                     notices = [
                         _notice(transaction, channel, draft)
                         for draft in stored
@@ -113,9 +113,7 @@ class BotService:
 def _notice(transaction: Transaction, channel: str, draft: InquiryDraft) -> Parcel:
     """A parcel whose address says all (:meth:`InquiryDraft.staff_notice`); its one reply,
     the reference, is what a channel without richer rendering would show."""
-    address, replies = draft.staff_notice(), (Reply(draft.reference),)
-    parcel = transaction.enqueue(channel, address, dump_replies(replies))
-    return Parcel(parcel, channel, address, replies, draft.created_at)
+    return transaction.enqueue(channel, draft.staff_notice(), (Reply(draft.reference),))
 
 
 def _read_state(transaction: Transaction) -> ConversationState | None:

@@ -52,9 +52,9 @@ class Transaction(Protocol):
         """Store a confirmed inquiry; False when that draft was stored before."""
         ...
 
-    def enqueue(self, channel: str, address: str, replies: str) -> int:
-        """Put the turn's replies (:func:`~bot.parcel.dump_replies`) in the outbox, leased to
-        the worker running the turn; the parcel's id."""
+    def enqueue(self, channel: str, address: str, replies: tuple[Reply, ...]) -> Parcel:
+        """Put the turn's replies in the outbox, leased to the worker running the turn from
+        the outbox's clock on; the parcel, as created."""
         ...
 
     def reminders(self, channel: str, address: str) -> ReminderBook:
@@ -65,13 +65,18 @@ class Transaction(Protocol):
 class Outbox(Protocol):
     """Replies committed and not yet accepted by their platform (see :mod:`bot.courier`)."""
 
-    def claim_parcels(self, channels: Sequence[str], *, now: datetime, limit: int) -> list[Parcel]:
-        """Parcels of ``channels`` whose lease ran out by ``now``, oldest first, leased anew to
-        the caller: no other worker claims them meanwhile."""
+    def now(self) -> datetime:
+        """The outbox's clock (the wall clock, :mod:`bot.clock`): of every lease, every
+        parcel's creation and age, whatever the conversations' clocks say."""
         ...
 
-    def renew(self, ids: Sequence[int], *, now: datetime) -> None:
-        """Extend the leases of parcels still being sent."""
+    def claim_parcels(self, channels: Sequence[str], *, limit: int) -> list[Parcel]:
+        """Parcels of ``channels`` whose lease has run out, oldest first, leased anew to the
+        caller: no other worker claims them meanwhile."""
+        ...
+
+    def renew(self, ids: Sequence[int]) -> None:
+        """Extend the leases of parcels still being sent, from now."""
         ...
 
     def acknowledge(self, ids: Sequence[int]) -> None:
@@ -79,7 +84,8 @@ class Outbox(Protocol):
         ...
 
     def postpone(self, parcel: int, replies: tuple[Reply, ...], *, until: datetime) -> None:
-        """Keep the parcel, with ``replies`` (those still unsent), for an attempt from ``until``."""
+        """Keep the parcel, with ``replies`` (those still unsent), for an attempt from ``until``
+        (on the outbox's clock)."""
         ...
 
 

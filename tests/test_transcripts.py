@@ -132,3 +132,33 @@ def test_replay_command_reports_a_wrong_fixture(tmp_path: Path) -> None:
     assert "turn 1 (user: 'I lost my phone')" in out  # the turn
     assert "expected to contain '0120-0178-26'" in out  # what was expected
     assert "0120-0178-27" in out  # what the bot said
+
+
+def test_a_reminder_that_did_not_come_says_why(app: App, tmp_path: Path) -> None:
+    """A `wait:` whose message never came names the wait, the reminder still pending (with
+    when it is due), and what the courier did meanwhile: not an empty "the bot said"."""
+    fixture = tmp_path / "early.yaml"
+    fixture.write_text(
+        'at: "2026-11-28T20:30:00+09:00"\n'
+        "locale: en\n"
+        "turns:\n"
+        '  - user: "question about my tax and social security number"\n'
+        '  - user: "English"\n'
+        '  - press: "Remind me when it opens"\n'
+        '  - wait: "2026-11-29T09:29:00+09:00"\n'
+        "    expect:\n"
+        '      contains: ["⏰ Your reminder"]\n',
+        encoding="utf-8",
+    )
+    driver = ServiceDriver(app.service)
+    try:
+        outcome = run_transcript(driver, load_transcript(fixture), "pytest:early-wait")
+    finally:
+        driver.close()
+    [failure] = outcome.failures
+    assert "turn 4 (wait: 2026-11-29T09:29:00+09:00)" in failure
+    assert "expected to contain '⏰ Your reminder'" in failure
+    assert "the bot said nothing meanwhile" in failure
+    assert "the clock moved from 2026-11-28T20:30:00+09:00 to 2026-11-29T09:29:00+09:00" in failure
+    assert "a reminder for line general is pending, due 2026-11-29T09:30:00+09:00" in failure
+    assert "the courier handled no parcel during the wait" in failure

@@ -27,6 +27,7 @@ from urllib.parse import urlencode
 from slack_sdk.signature import SignatureVerifier
 
 from adapters.bootstrap import App
+from adapters.replay import Meanwhile
 from adapters.slack.app import build_bolt_app
 from adapters.slack.blocks import escape, unescape
 from adapters.slack.stand_in import BOT_USER, TEAM, Call, StandInSlack
@@ -86,7 +87,8 @@ class SlackDriver:
         self._ids = itertools.count(1)
         self.at = datetime.now(UTC)
         # Pumped by :meth:`wait` only, on the transcript's clock.
-        self.courier = courier_for(service, clock=lambda: self.at)
+        self.courier = courier_for(service, conversation_clock=lambda: self.at)
+        self.meanwhile = Meanwhile(service.store, self.courier)
 
     @classmethod
     @contextmanager
@@ -143,10 +145,14 @@ class SlackDriver:
         self.done.wait(delivery)
         return self._posted(channel, since=mark)
 
+    def notes(self, conversation: str) -> list[str]:
+        return self.meanwhile.notes(conversation)
+
     def wait(self, *, conversation: str, at: datetime) -> tuple[Reply, ...]:
         """The messages the courier's pump posts in the conversation's DM at ``at``."""
         self.at = at
         mark = self.stand_in.count()
+        self.meanwhile.begin()
         self.courier.pump()
         return self._posted(_channel_and_user(conversation)[0], since=mark)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from types import ModuleType
 
 from sqlalchemy import Connection, bindparam, delete, select, text
@@ -15,7 +15,10 @@ from adapters.sql.driver import DriverStatements
 from adapters.sql.outbox import SqlOutbox, enqueue
 from adapters.sql.reminders import SqlReminderBook, SqlReminders
 from adapters.sql.schema import conversations, deliveries, inquiries
+from bot.clock import Clock
 from bot.inquiry import InquiryDraft
+from bot.messages import Reply
+from bot.parcel import Parcel
 
 
 class SqlConversationStore(SqlOutbox, SqlReminders):
@@ -32,7 +35,7 @@ class SqlConversationStore(SqlOutbox, SqlReminders):
                     text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
                     {"key": conversation},
                 )
-            yield SqlTransaction(connection, conversation, self.lease)
+            yield SqlTransaction(connection, conversation, lease=self.lease, clock=self.clock)
 
     def purge_deliveries(self, *, before: datetime) -> int:
         """Forget deliveries handled before ``before``: platforms redeliver within minutes
@@ -100,17 +103,21 @@ _TURN = DriverStatements(_turn_statements)
 
 
 class SqlTransaction:
-    """One turn of one conversation, on one connection."""
+    """One turn of one conversation, on one connection; ``clock``: the outbox's (the wall
+    clock), for what is stored about the turn rather than said in it."""
 
-    def __init__(self, connection: Connection, conversation: str, lease: timedelta) -> None:
+    def __init__(
+        self, connection: Connection, conversation: str, *, lease: timedelta, clock: Clock
+    ) -> None:
         self.connection = connection
         self.conversation = conversation
         self.lease = lease
+        self.clock = clock
         self.sql = _TURN.of(connection)
 
     def claim(self, channel: str, delivery_id: str) -> bool:
         """Record a delivery as handled by this turn; False when a turn already did."""
-        values = {"channel": channel, "delivery_id": delivery_id, "now": datetime.now(UTC)}
+        values = {"channel": channel, "delivery_id": delivery_id, "now": self.clock()}
         return self.sql["claim"].run(self.connection, values).fetchone() is not None
 
     def load(self) -> str | None:
@@ -118,7 +125,7 @@ class SqlTransaction:
         return None if found is None else str(found[0])
 
     def save(self, state: str) -> None:
-        values = {"key": self.conversation, "state": state, "now": datetime.now(UTC)}
+        values = {"key": self.conversation, "state": state, "now": self.clock()}
         self.sql["save"].run(self.connection, values)
 
     def delete(self) -> None:
@@ -140,9 +147,13 @@ class SqlTransaction:
         }
         return self.sql["add_inquiry"].run(self.connection, values).fetchone() is not None
 
-    def enqueue(self, channel: str, address: str, replies: str) -> int:
+    def enqueue(self, channel: str, address: str, replies: tuple[Reply, ...]) -> Parcel:
         """The parcel is leased from the start: the worker running the turn sends it."""
-        return enqueue(self.connection, channel, address, replies, self.lease)
+        return enqueue(
+            self.connection, channel, address, replies, lease=self.lease, now=self.clock()
+        )
 
     def reminders(self, channel: str, address: str) -> SqlReminderBook:
-        return SqlReminderBook(self.connection, self.conversation, channel, address)
+        return SqlReminderBook(
+            self.connection, self.conversation, channel, address, created=self.clock()
+        )

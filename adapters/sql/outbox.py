@@ -8,7 +8,7 @@ the claims.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
@@ -16,6 +16,7 @@ from sqlalchemy import Connection, bindparam, delete, func, insert, select, upda
 from adapters.sql.database import Database
 from adapters.sql.driver import DriverStatements
 from adapters.sql.schema import outbox
+from bot.clock import Clock, wall_clock
 from bot.messages import Reply
 from bot.parcel import Parcel, dump_replies, load_replies
 from bot.storage import LEASE
@@ -62,21 +63,29 @@ _POSTPONE = (
 
 
 class SqlOutbox:
-    """:class:`~bot.storage.Outbox` over SQLAlchemy."""
+    """:class:`~bot.storage.Outbox` over SQLAlchemy; ``clock``: the outbox's (the wall clock,
+    but in tests that move it)."""
 
-    def __init__(self, database: Database, *, lease: timedelta = LEASE) -> None:
+    def __init__(
+        self, database: Database, *, lease: timedelta = LEASE, clock: Clock = wall_clock
+    ) -> None:
         self.database = database
         self.lease = lease
+        self.clock = clock
 
-    def claim_parcels(self, channels: Sequence[str], *, now: datetime, limit: int) -> list[Parcel]:
+    def now(self) -> datetime:
+        return self.clock()
+
+    def claim_parcels(self, channels: Sequence[str], *, limit: int) -> list[Parcel]:
+        now = self.now()
         values = {"channels": list(channels), "now": now, "limit": limit, "until": now + self.lease}
         with self.database.begin() as connection:
             rows = connection.execute(_CLAIM, values).all()
         return sorted((_parcel(row._mapping) for row in rows), key=lambda parcel: parcel.id)
 
-    def renew(self, ids: Sequence[int], *, now: datetime) -> None:
+    def renew(self, ids: Sequence[int]) -> None:
         with self.database.begin() as connection:
-            connection.execute(_RENEW, {"ids": list(ids), "until": now + self.lease})
+            connection.execute(_RENEW, {"ids": list(ids), "until": self.now() + self.lease})
 
     def acknowledge(self, ids: Sequence[int]) -> None:
         with self.database.begin() as connection:
@@ -102,20 +111,25 @@ class SqlOutbox:
 
 
 def enqueue(
-    connection: Connection, channel: str, address: str, replies: str, lease: timedelta
-) -> int:
-    """A parcel, in the caller's transaction, leased to the caller from now (the real clock:
-    leases are between workers, whatever time a conversation is replayed at)."""
-    now = datetime.now(UTC)
+    connection: Connection,
+    channel: str,
+    address: str,
+    replies: tuple[Reply, ...],
+    *,
+    lease: timedelta,
+    now: datetime,
+) -> Parcel:
+    """A parcel, in the caller's transaction, created ``now`` and leased to the caller from
+    then; ``now`` is the outbox's clock, whatever time the conversation is at."""
     values = {
         "channel": channel,
         "address": address,
-        "replies": replies,
+        "replies": dump_replies(replies),
         "created_at": now,
         "lease_until": now + lease,
     }
     parcel: int = _ENQUEUE.of(connection)["enqueue"].run(connection, values).fetchone()[0]
-    return parcel
+    return Parcel(parcel, channel, address, replies, now)
 
 
 def _parcel(row: Any) -> Parcel:

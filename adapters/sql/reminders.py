@@ -8,7 +8,7 @@ line's next opening or deleted in the same transaction that puts its message in 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, select, update
@@ -17,7 +17,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from adapters.sql.database import Database
 from adapters.sql.outbox import enqueue
 from adapters.sql.schema import reminders
-from bot.parcel import Parcel, dump_replies
+from bot.clock import Clock
+from bot.parcel import Parcel
 from bot.reminders import Decision, DueReminder, Reminder
 
 _MINE = reminders.c.conversation == bindparam("conversation")
@@ -49,12 +50,19 @@ class SqlReminderBook:
     """:class:`~bot.reminders.ReminderBook` on the turn's connection."""
 
     def __init__(
-        self, connection: Connection, conversation: str, channel: str, address: str
+        self,
+        connection: Connection,
+        conversation: str,
+        channel: str,
+        address: str,
+        *,
+        created: datetime,
     ) -> None:
         self.connection = connection
         self.conversation = conversation
         self.channel = channel
         self.address = address
+        self.created = created  # the store's clock at the turn: when a reminder was stored
 
     def pending(self) -> list[Reminder]:
         rows = self.connection.execute(_PENDING, {"conversation": self.conversation})
@@ -70,7 +78,7 @@ class SqlReminderBook:
             "hours_language": reminder.hours_language,
             "need": reminder.need,
             "due_at": reminder.due_at,
-            "created_at": datetime.now(UTC),
+            "created_at": self.created,
         }
         added = self.connection.execute(_ADD[self.connection.dialect.name], values)
         return added.first() is not None
@@ -88,6 +96,7 @@ class SqlReminders:
 
     database: Database  # the store's it is mixed into
     lease: timedelta
+    clock: Clock
 
     def pending_reminders(self) -> int:
         """Reminders not yet fired, of every conversation."""
@@ -96,6 +105,11 @@ class SqlReminders:
                 select(func.count()).select_from(reminders)
             ).scalar_one()
             return count
+
+    def reminders_of(self, conversation: str) -> list[Reminder]:
+        with self.database.begin() as connection:
+            rows = connection.execute(_PENDING, {"conversation": conversation})
+            return [_reminder(row._mapping) for row in rows]
 
     def fire_due(
         self,
@@ -119,9 +133,17 @@ class SqlReminders:
                 connection.execute(_FIRED, {"reminder": due.id})
                 if not decision:
                     continue
-                replies = dump_replies(decision)
-                parcel = enqueue(connection, due.channel, due.address, replies, self.lease)
-                parcels.append(Parcel(parcel, due.channel, due.address, decision, now))
+                # Due by the conversations' clock (``now``); created by the outbox's.
+                parcels.append(
+                    enqueue(
+                        connection,
+                        due.channel,
+                        due.address,
+                        decision,
+                        lease=self.lease,
+                        now=self.clock(),
+                    )
+                )
         return parcels
 
 

@@ -22,6 +22,7 @@ from telegram import Update
 from telegram.ext import TypeHandler
 
 from adapters.bootstrap import App
+from adapters.replay import Meanwhile
 from adapters.telegram.app import ALLOWED_UPDATES, Context, TelegramApp, build_application
 from adapters.telegram.outbound import from_html
 from adapters.telegram.stand_in import Call, StandIn
@@ -85,7 +86,7 @@ class Rig:
             await stand_in.start()
         rig = cls(stand_in)
         own_courier = courier is None
-        courier = courier or courier_for(service, clock=clock)
+        courier = courier or courier_for(service, conversation_clock=clock)
         application = build_application(
             service,
             courier=courier,
@@ -131,7 +132,8 @@ class TelegramDriver:
         self.loop = loop
         self.rig: Rig | None = None
         self.at = datetime.now(UTC)
-        self.courier = courier_for(service, clock=self.now)
+        self.courier = courier_for(service, conversation_clock=self.now)
+        self.meanwhile = Meanwhile(service.store, self.courier)
         # Ids unlike those of an earlier replay on the same database: it remembers deliveries.
         start = time.time_ns() // 1000
         self._update_ids = itertools.count(start)
@@ -197,11 +199,15 @@ class TelegramDriver:
         calls = asyncio.run_coroutine_threadsafe(self.rig.deliver(update), self.loop).result()
         return tuple(_reply(call) for call in calls if call.method == "sendMessage")
 
+    def notes(self, conversation: str) -> list[str]:
+        return self.meanwhile.notes(conversation)
+
     def wait(self, *, conversation: str, at: datetime) -> tuple[Reply, ...]:
         """The messages the courier's pump sends the conversation's chat at ``at``."""
         assert self.rig is not None
         self.at = at
         before = len(self.rig.stand_in.calls)
+        self.meanwhile.begin()
         self.courier.pump()  # here, off the loop: its sends run on the loop and are awaited
         chat_id = self._chats.get(conversation)
         calls = self.rig.stand_in.calls[before:]

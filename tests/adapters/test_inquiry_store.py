@@ -17,7 +17,6 @@ from adapters.sql.conversations import SqlConversationStore
 from adapters.sql.schema import conversations, outbox
 from bot.inquiry import reference_for
 from bot.messages import Reply
-from bot.parcel import dump_replies
 from tests.adapters.helpers import (
     AT,
     CONVERSATION,
@@ -383,7 +382,7 @@ def test_purge_deletes_replies_left_unsent_for_a_day(tmp_path):
     store = SqlConversationStore(app.database)
     for age, email in ((timedelta(hours=25), "stale@example.com"), (timedelta(0), "new@x.jp")):
         with store.transaction("telegram:1") as transaction:
-            transaction.enqueue("telegram", '{"chat": 1}', dump_replies((Reply(email),)))
+            transaction.enqueue("telegram", '{"chat": 1}', (Reply(email),))
         with app.database.begin() as connection:
             connection.execute(
                 update(outbox)

@@ -52,7 +52,7 @@ def test_two_workers_racing_fire_each_reminder_once(app: App, database: Database
 
     # Two workers: their own connections, engines and couriers, the same database.
     workers = [build_app(database.url) for _ in range(2)]
-    couriers = [courier_for(worker.service, clock=lambda: DUE) for worker in workers]
+    couriers = [courier_for(worker.service, conversation_clock=lambda: DUE) for worker in workers]
     for courier in couriers:
         courier.route("console", deliver)
     start = threading.Barrier(2)
@@ -100,7 +100,7 @@ def test_a_reminder_set_before_a_restart_fires_after_it(database: Database) -> N
     after = build_app(database.url)
     heard: list[str] = []
     try:
-        courier = courier_for(after.service, clock=lambda: DUE + timedelta(seconds=20))
+        courier = courier_for(after.service, conversation_clock=lambda: DUE + timedelta(seconds=20))
         courier.route("console", lambda to, reply: heard.append(f"{to}: {reply.text}"))
         assert courier.pump() == 1
         assert courier.pump() == 0

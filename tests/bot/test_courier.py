@@ -14,20 +14,10 @@ from bot.messages import Button, Event, PhoneCard, Reply, StatusLine
 from bot.parcel import dump_replies, load_replies
 from knowledge.hours import Status
 from tests.bot.helpers import event, make_service
+from tests.clocks import MovingClock as Clock
 
 LEASE = timedelta(seconds=60)
 TO = '{"chat": 7}'
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
 
 
 class Platform:
@@ -54,17 +44,17 @@ def clock() -> Clock:
 
 @pytest.fixture
 def store(clock: Clock) -> MemoryStore:
-    return MemoryStore(lease=LEASE)
+    return MemoryStore(lease=LEASE, clock=clock)
 
 
 def courier_for(store: MemoryStore, clock: Clock, platform: Platform) -> Courier:
-    courier = Courier(store, lease=LEASE, clock=clock)
+    courier = Courier(store, lease=LEASE)
     courier.route("telegram", platform)
     return courier
 
 
 def lease_over(store: MemoryStore, clock: Clock) -> None:
-    """Move the clock past every lease the store holds (its leases start on the real clock)."""
+    """Move the clock past every lease the store holds."""
     clock.now = max(until for _, until in store.outbox.values()) + timedelta(seconds=1)
 
 
@@ -73,7 +63,7 @@ def test_a_turn_with_an_address_commits_its_replies_to_the_outbox(store: MemoryS
     answer = service.answer(addressed("I lost my smartphone"))
     assert answer.parcel is not None
     [(parcel, _until)] = store.outbox.values()
-    assert parcel.id == answer.parcel and parcel.address == TO and parcel.channel == "telegram"
+    assert parcel == answer.parcel and parcel.address == TO and parcel.channel == "telegram"
     assert parcel.replies == answer.replies
     assert "0120-0178-27" in parcel.replies[0].text
 
@@ -128,7 +118,7 @@ def test_a_long_send_keeps_its_lease(store: MemoryStore, clock: Clock) -> None:
         for _ in range(10):  # ten minutes in the flood limiter's queue, say
             clock.advance(LEASE.total_seconds() / 2)
             assert courier.pump() == 0
-        assert answer.parcel in store.outbox
+        assert answer.parcel is not None and answer.parcel.id in store.outbox
 
 
 def test_a_failure_half_way_keeps_only_the_unsent_replies(store: MemoryStore, clock: Clock) -> None:
@@ -136,9 +126,10 @@ def test_a_failure_half_way_keeps_only_the_unsent_replies(store: MemoryStore, cl
     courier = courier_for(store, clock, platform)
     replies = (Reply("first"), Reply("second"), Reply("third"))
     with store.transaction("t:1") as transaction:
-        parcel = transaction.enqueue("telegram", TO, dump_replies(replies))
-    answer = dataclasses.replace(make_service(store).answer(event("hi")), parcel=parcel)
-    answer = dataclasses.replace(answer, replies=replies)
+        parcel = transaction.enqueue("telegram", TO, replies)
+    answer = dataclasses.replace(
+        make_service(store).answer(event("hi")), parcel=parcel, replies=replies
+    )
     with pytest.raises(ConnectionError), courier.delivery(answer) as sent:
         platform(TO, replies[0])
         sent.one()
@@ -182,6 +173,22 @@ def test_a_parcel_older_than_a_day_is_given_up(store: MemoryStore, clock: Clock)
     clock.now += MAX_AGE + timedelta(minutes=1)
     assert courier_for(store, clock, platform).pump() == 0
     assert store.outbox == {} and platform.accepted == []
+
+
+@pytest.mark.parametrize("days", [-400, -2, 2, 400, 4 * 365])
+def test_a_parcels_age_is_the_outboxs_whatever_the_conversations_clock_says(
+    store: MemoryStore, clock: Clock, days: int
+) -> None:
+    """A transcript dated long ago (or ahead), a Slack message's own timestamp: the reply is
+    as young as its row in the outbox, and is sent."""
+    platform = Platform()
+    moment = clock.now + timedelta(days=days)
+    answer = make_service(store).answer(
+        dataclasses.replace(addressed("I lost my smartphone"), at=moment)
+    )
+    lease_over(store, clock)
+    assert courier_for(store, clock, platform).pump() == 1
+    assert [text for _, text in platform.accepted] == [reply.text for reply in answer.replies]
 
 
 def test_a_channel_without_a_sender_is_left_to_the_workers_serving_it(
@@ -231,12 +238,14 @@ def _inquire(service, courier: Courier):
     return answer
 
 
+@pytest.mark.parametrize("days_later", [0, 400])
 def test_a_staff_notice_is_committed_with_its_inquiry_and_sent_once(
-    store: MemoryStore, clock: Clock
+    store: MemoryStore, clock: Clock, days_later: int
 ) -> None:
+    clock.advance(days_later * 86400)  # the inquiry's conversation was that long ago
     service = make_service(store, notices=(STAFF,))
     staff = Platform()
-    courier = Courier(store, lease=LEASE, clock=clock)
+    courier = Courier(store, lease=LEASE)
     courier.route(STAFF, staff)
     answer = _inquire(service, courier)
     [notice] = answer.notices
@@ -257,13 +266,40 @@ def test_a_staff_notice_is_committed_with_its_inquiry_and_sent_once(
 def test_a_staff_notice_survives_a_worker_dying_before_posting_it(
     store: MemoryStore, clock: Clock
 ) -> None:
-    dying = Courier(store, lease=LEASE, clock=clock)
+    dying = Courier(store, lease=LEASE)
     answer = _inquire(make_service(store, notices=(STAFF,)), dying)  # then the worker died
     staff = Platform()
-    other = Courier(store, lease=LEASE, clock=clock)
+    other = Courier(store, lease=LEASE)
     other.route(STAFF, staff)
     other.route("telegram", Platform())
     lease_over(store, clock)
     other.pump()
     [notice] = answer.notices
     assert staff.accepted == [(notice.address, json.loads(notice.address)["reference"])]
+
+
+def test_watchers_hear_what_became_of_each_parcel(store: MemoryStore, clock: Clock) -> None:
+    platform = Platform()
+    courier = courier_for(store, clock, platform)
+    heard: list[tuple[int, str]] = []
+    courier.watch(lambda outcome: heard.append((outcome.parcel.id, outcome.result)))
+    service = make_service(store)
+    sent = service.answer(addressed("hello"))
+    courier.handed_over(sent)
+    platform.failures.append(ConnectionError("down"))
+    failing = service.answer(addressed("I lost my smartphone"))
+    lease_over(store, clock)
+    courier.pump()
+    platform.failures.append(Refused("blocked"))
+    clock.advance(LEASE.total_seconds())
+    courier.pump()
+    old = service.answer(addressed("hello again"))
+    clock.now += MAX_AGE + timedelta(minutes=1)
+    courier.pump()
+    assert sent.parcel and failing.parcel and old.parcel
+    assert heard == [
+        (sent.parcel.id, "sent"),
+        (failing.parcel.id, "failed"),
+        (failing.parcel.id, "refused"),
+        (old.parcel.id, "given up"),
+    ]

@@ -33,7 +33,7 @@ class Chat:
         self.service = service or BotService(engine=build_engine(), store=self.store)
         self.now = jst("2026-11-28T20:30")
         self.delivered: list[Reply] = []
-        self.courier: Courier = courier_for(self.service, clock=lambda: self.now)
+        self.courier: Courier = courier_for(self.service, conversation_clock=lambda: self.now)
         self.courier.route("console", lambda _to, reply: self.delivered.append(reply))
 
     def say(self, text: str | None = None, *, button: str | None = None) -> str:
