@@ -7,13 +7,18 @@ modules are imported inside the command that uses them, never here.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NoReturn
 from zoneinfo import ZoneInfo
 
 JAPAN = ZoneInfo("Asia/Tokyo")
+# The years an instant may name: the page describes today's call centers, and the hours engine
+# looks days ahead of it, which the ends of Python's calendar do not allow.
+EARLIEST_YEAR, LATEST_YEAR = 1950, 2999
 CHANNELS = ("console", "telegram", "slack")
 LANGUAGE_CODES = ("en", "zh", "ko", "es", "pt", "vi", "th", "id", "tl", "ne", "ja")
 
@@ -26,6 +31,13 @@ DELIVERY_MEMORY_DAYS = 7
 Handler = Callable[[argparse.Namespace], int]
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with a bad option told in one line (and where to read more), not the usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def parse_instant(text: str) -> datetime:
     """An ISO 8601 instant; without an offset it is read as Japan time, not the server's."""
     try:
@@ -34,7 +46,16 @@ def parse_instant(text: str) -> datetime:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not an ISO 8601 time such as 2026-11-28T18:00:00+09:00"
         ) from exc
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=JAPAN)
+    moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=JAPAN)
+    try:
+        year = moment.astimezone(JAPAN).year
+    except OverflowError:  # an offset that takes it past year 1 or 9999
+        year = moment.year
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give a time between the years {EARLIEST_YEAR} and {LATEST_YEAR}"
+        )
+    return moment
 
 
 def _hours(args: argparse.Namespace) -> int:
@@ -63,14 +84,18 @@ def _clock(fixed: datetime | None) -> Callable[[], datetime]:
 
 def _chat(args: argparse.Namespace) -> int:
     from adapters.bootstrap import build_app
-    from adapters.console import Recorder, chat
+    from adapters.console import CONVERSATIONS, Recorder, chat, new_conversation
 
     app = build_app(args.db)
+    conversation = new_conversation()
+    if args.resume:
+        conversation = app.service.store.latest(CONVERSATIONS) or conversation
     recorder = Recorder(path=args.record, at=args.at, locale=args.locale) if args.record else None
     app.courier.start()
     try:
         return chat(
             app.service,
+            conversation=conversation,
             clock=_clock(args.at),
             locale=args.locale,
             stdin=sys.stdin,
@@ -156,11 +181,26 @@ def _count(text: str) -> int:
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
-    from adapters.sql.database import Database, database_url
+    from adapters.sql.database import Database, database_url, shown_url
+    from bot.storage import StorageUnavailable
 
-    database = Database(database_url(args.db), upgrade=True)
-    database.dispose()
-    print("database schema is up to date")
+    url = database_url(args.db)
+    database = Database(url, upgrade=False)
+    try:
+        before, after = database.upgrade()
+    except StorageUnavailable as exc:
+        print(
+            f"mynumber-bot db upgrade: cannot reach {shown_url(url)} ({exc.reason}): check "
+            "--db or DATABASE_URL, and that the database server is running and reachable",
+            file=sys.stderr,
+        )
+        return 2
+    finally:
+        database.dispose()
+    if before == after:
+        print(f"the database schema is already at revision {after}: nothing to do")
+    else:
+        print(f"upgraded the database schema from {before or 'nothing'} to revision {after}")
     return 0
 
 
@@ -177,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     from adapters.slack.command import add_slack_parser
     from adapters.telegram.command import add_telegram_parser
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="mynumber-bot",
         description="Help bot for the Individual Number Card call centers.",
     )
@@ -194,12 +234,23 @@ def build_parser() -> argparse.ArgumentParser:
     hours.add_argument("--locale", default="en", help="the language of the table (default: en)")
     hours.set_defaults(handler=_hours)
 
-    chat = commands.add_parser("chat", help="a conversation in the console")
+    chat = commands.add_parser(
+        "chat",
+        help="a conversation in the console",
+        description="Each run starts a new conversation (--resume continues the latest one). "
+        "Interactive: type a message and press Enter; Ctrl-D, /quit or /exit leaves. With input "
+        "from a pipe or a file: one message a line, each answered, then it exits.",
+    )
     chat.add_argument("--at", type=parse_instant, help="a fixed clock (ISO 8601; default: now)")
     chat.add_argument("--db", help="database URL (default: DATABASE_URL, else an SQLite file)")
     chat.add_argument("--locale", help="the language the bot writes in (e.g. en, ja)")
     chat.add_argument(
         "--record", type=Path, metavar="FILE.yaml", help="write the session as a transcript"
+    )
+    chat.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the latest console conversation in this database (default: a new one)",
     )
     chat.set_defaults(handler=_chat)
 
@@ -260,9 +311,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from adapters.dotenv import EnvFileError, load_env_file
     from bot.storage import SchemaOutdated
     from knowledge.yamlnode import DataError
 
+    try:
+        load_env_file(os.environ)  # ./.env, under what the environment already says
+    except (EnvFileError, OSError) as exc:
+        print(f"mynumber-bot: .env: {exc}", file=sys.stderr)
+        return 2
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
     try:
@@ -271,6 +328,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Broken data, a bad fixture, a migration not run: say what, not a traceback.
         print(f"mynumber-bot: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader has gone (`chat | head -3`): nothing more to say, and nobody to say it to.
+        _silence_stdout()
+        return 0
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that flushing it at exit raises nothing more."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 if __name__ == "__main__":

@@ -1,13 +1,15 @@
 """The console channel: one message a line in, replies with numbered buttons out.
 
-Interactive, it greets with the menu; with standard input from a pipe or file it answers each line
-and exits at the end of input, printing nothing else, so that scripts can read its answers.
+Interactive, it greets with the menu and says how to leave; with standard input from a pipe or
+file it answers each line and exits at the end of input, printing nothing else, so that scripts
+can read its answers. Each run is a conversation of its own (``--resume`` continues the latest).
 Reminders come through the courier (its thread) while the chat is open.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,7 +22,9 @@ from bot.courier import Courier
 from bot.messages import Event, Reply
 from bot.service import BotService
 
-CONVERSATION = "console:local"
+CONVERSATIONS = "console:"  # the prefix of every console conversation's key
+LEAVE = frozenset(("/quit", "/exit"))  # typed alone, interactive only: the chat ends
+HOW_TO_LEAVE = "(Type a message and press Enter. Ctrl-D, /quit or /exit leaves the chat.)"
 # A phone number as the page writes them: recorded transcripts expect each one the bot gave.
 PHONE_NUMBER = re.compile(r"\b0\d{1,4}-\d{2,4}-\d{2,4}\b")
 
@@ -66,9 +70,14 @@ class Recorder:
         )
 
 
+def new_conversation() -> str:
+    return f"{CONVERSATIONS}{secrets.token_hex(6)}"
+
+
 def chat(
     service: BotService,
     *,
+    conversation: str,
     clock: Callable[[], datetime],
     locale: str | None,
     stdin: IO[str],
@@ -76,8 +85,8 @@ def chat(
     courier: Courier,
     recorder: Recorder | None = None,
 ) -> int:
-    """Run a console conversation until the end of input; ``courier`` (started by the caller)
-    brings what comes later, such as reminders."""
+    """Run the console ``conversation`` until the end of input; ``courier`` (started by the
+    caller) brings what comes later, such as reminders."""
     interactive = stdin.isatty()
 
     def show(replies: tuple[Reply, ...]) -> None:
@@ -89,12 +98,12 @@ def chat(
     def turn(text: str) -> None:
         at = clock()
         event = Event(
-            conversation=CONVERSATION,
+            conversation=conversation,
             at=at,
             text=text,
             locale=locale,
             channel="console",
-            address=CONVERSATION,
+            address=conversation,
         )
         answer = service.answer(event)
         show(answer.replies)
@@ -105,15 +114,19 @@ def chat(
 
     if interactive:
         turn("/start")
+        stdout.write(HOW_TO_LEAVE + "\n\n")
     try:
         while True:
             if interactive:
                 stdout.write("> ")
                 stdout.flush()
             line = stdin.readline()
-            if not line:
+            text = line.rstrip("\r\n")
+            if not line or (interactive and text.strip().casefold() in LEAVE):
+                if interactive and not line:
+                    stdout.write("\n")  # Ctrl-D: the shell's prompt on a line of its own
                 break
-            turn(line.rstrip("\r\n"))
+            turn(text)
     except KeyboardInterrupt:
         stdout.write("\n")
     finally:

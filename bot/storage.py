@@ -21,7 +21,12 @@ LEASE = timedelta(seconds=60)  # a parcel's sender has this long before a pump m
 
 
 class StorageUnavailable(RuntimeError):
-    """The store cannot be reached now; raised by stores, handled by the service."""
+    """The store cannot be reached now; raised by stores, handled by the service.
+    ``reason``: the driver's own words, in one line, for an operator to act on."""
+
+    def __init__(self, message: str, *, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason or message
 
 
 class SchemaOutdated(RuntimeError):

@@ -37,6 +37,19 @@ class SqlConversationStore(SqlOutbox, SqlReminders):
                 )
             yield SqlTransaction(connection, conversation, lease=self.lease, clock=self.clock)
 
+    def latest(self, prefix: str) -> str | None:
+        """The key of the conversation starting with ``prefix`` that was written last (the
+        console's ``--resume``); None when there is none."""
+        query = (
+            select(conversations.c.key)
+            .where(conversations.c.key.startswith(prefix, autoescape=True))
+            .order_by(conversations.c.updated_at.desc())
+            .limit(1)
+        )
+        with self.database.begin() as connection:
+            key: str | None = connection.execute(query).scalar_one_or_none()
+            return key
+
     def purge_deliveries(self, *, before: datetime) -> int:
         """Forget deliveries handled before ``before``: platforms redeliver within minutes
         (Slack) or a day (Telegram), so older records only take room."""

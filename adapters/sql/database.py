@@ -14,8 +14,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    IntegrityError,
+    OperationalError,
+    ProgrammingError,
+)
 from sqlalchemy.pool import StaticPool
 
 from adapters.sql.driver import DriverStatements
@@ -35,6 +41,14 @@ _BEGIN = DriverStatements(lambda _dialect: {"begin": text("BEGIN IMMEDIATE")})
 def database_url(explicit: str | None = None) -> str:
     """``--db``, else ``DATABASE_URL``, else an SQLite file in the working directory."""
     return explicit or os.environ.get("DATABASE_URL") or DEFAULT_URL
+
+
+def shown_url(url: str) -> str:
+    """``url`` as it may be printed: without its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "the database URL"
 
 
 class Database:
@@ -66,7 +80,10 @@ class Database:
             raise StorageConflict(f"write conflict: {exc.orig!r}") from exc
         except DBAPIError as exc:
             if isinstance(exc, OperationalError) or exc.connection_invalidated:
-                raise StorageUnavailable(f"database unavailable: {exc.orig!r}") from exc
+                reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
+                raise StorageUnavailable(
+                    f"database unavailable: {exc.orig!r}", reason=reason or type(exc.orig).__name__
+                ) from exc
             raise
 
     def revision(self) -> str | None:
@@ -92,10 +109,16 @@ class Database:
                 "run `mynumber-bot db upgrade` (with the same --db or DATABASE_URL) first"
             )
 
-    def upgrade(self) -> None:
-        """Bring the schema to the newest migration (Alembic is imported only when needed)."""
-        if self.revision() == SCHEMA_REVISION:
-            return
+    def upgrade(self) -> tuple[str | None, str | None]:
+        """Bring the schema to the newest migration (Alembic is imported only when needed); the
+        revisions before and after.
+
+        Raises:
+            StorageUnavailable: the database cannot be reached.
+        """
+        before = self.revision()
+        if before == SCHEMA_REVISION:
+            return before, before
         from alembic import command
         from alembic.config import Config
 
@@ -104,6 +127,7 @@ class Database:
         with self.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+        return before, self.revision()
 
     def dispose(self) -> None:
         """Close every connection, kept ones too: once the threads using them are done."""
