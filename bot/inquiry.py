@@ -17,7 +17,7 @@ from datetime import datetime
 from email_validator import EmailNotValidError, validate_email
 
 from bot.messages import Event
-from bot.mynumber import mask_individual_numbers
+from bot.mynumber import digits_of, mask_individual_numbers
 from bot.normalize import normalize
 from bot.state import StaleState
 
@@ -213,17 +213,23 @@ def check_inquiry_text(text: str, slots: Mapping[str, str]) -> Checked:
 
 
 def check_application_id(text: str, slots: Mapping[str, str]) -> Checked:
+    """The 23 digits of an Application ID in ASCII, however they were written and grouped.
+
+    Whatever :func:`mask_individual_numbers` finds an Individual Number in is refused, not
+    kept: the same rule as for the inquiry's text, so 23 digits written whole that read as a
+    mobile number glued to an Individual Number are refused too (bot.mynumber says how rare).
+    """
     normalized = normalize(text, limit=200)
     if normalized in SKIP_WORDS:
         return Checked(value="")
     if mask_individual_numbers(normalized)[1]:
         return Checked(error="inquiry.individual_number_refused")
-    compact = re.sub(r"[\s-]", "", normalized)
-    if len(compact) != APPLICATION_ID_DIGITS or not compact.isdigit():
+    digits = digits_of(normalized)
+    if digits is None or len(digits) != APPLICATION_ID_DIGITS:
         return Checked(
             error="inquiry.application_id_invalid", params={"digits": APPLICATION_ID_DIGITS}
         )
-    return Checked(value=compact)
+    return Checked(value=digits)
 
 
 VALIDATORS: Mapping[str, Callable[[str, Mapping[str, str]], Checked]] = {

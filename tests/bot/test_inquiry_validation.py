@@ -250,7 +250,7 @@ def test_skip_keeps_nothing(typed):
         "",
         "123",
         APPLICATION_ID[:-1],
-        APPLICATION_ID + "4",
+        APPLICATION_ID + "5",  # 24 digits; with "4" the last twelve would pass the check
         "A" + APPLICATION_ID[1:],
         "123456789012",
     ],
