@@ -22,6 +22,7 @@ HORIZON_DAYS = 370
 _Interval = tuple[datetime, datetime]
 _DAY_CACHE_SIZE = 65536
 _MINUTES_A_DAY = 24 * 60
+_ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,19 +70,11 @@ class HoursEngine:
             ValueError: if ``at`` is naive (the server's zone must never leak into an answer), or
                 the line does not serve ``language`` (its hours would say nothing true).
         """
-        if at.tzinfo is None or at.utcoffset() is None:
-            raise ValueError("the instant must carry a time zone")
-        if language is not None and not line.serves(language):
-            raise ValueError(f"line {line.id} does not serve language {language!r}")
         if line.rules is None:
+            self._local(line, at, language)  # the same refusals as for a line with hours
             return UNKNOWN
-        local = at.astimezone(self.zone).replace(tzinfo=None)
-        today = local.date()
-        current = [
-            interval
-            for interval in self._intervals(line, language, need, today - timedelta(days=1), today)
-            if interval[0] <= local < interval[1]
-        ]
+        local = self._local(line, at, language)
+        current = self._current(line, language, need, local)
         if current:
             if self._always_open(line, language, need):
                 return Status(open=True)
@@ -91,6 +84,39 @@ class HoursEngine:
         return Status(
             open=False, opens_at=self._aware(self._next_start(line, language, need, local))
         )
+
+    def is_open(
+        self,
+        line: Line,
+        at: datetime,
+        *,
+        language: str | None = None,
+        need: Need = Need.REGULAR,
+    ) -> bool | None:
+        """``status(...).open`` without looking for the next change: whether a window holds
+        ``at``. Raises as :meth:`status` does."""
+        local = self._local(line, at, language)
+        if line.rules is None:
+            return None
+        return bool(self._current(line, language, need, local))
+
+    def _local(self, line: Line, at: datetime, language: str | None) -> datetime:
+        """``at`` on Japan's wall clock, naive; refusing what :meth:`status` refuses."""
+        if at.tzinfo is None or at.utcoffset() is None:
+            raise ValueError("the instant must carry a time zone")
+        if language is not None and not line.serves(language):
+            raise ValueError(f"line {line.id} does not serve language {language!r}")
+        return at.astimezone(self.zone).replace(tzinfo=None)
+
+    def _current(
+        self, line: Line, language: str | None, need: Need, local: datetime
+    ) -> list[_Interval]:
+        """The open intervals holding ``local`` (those of the day before reach past midnight)."""
+        today = local.date()
+        days = self._day(line, language, need, today - _ONE_DAY) + self._day(
+            line, language, need, today
+        )
+        return [interval for interval in days if interval[0] <= local < interval[1]]
 
     def _extend(
         self, line: Line, language: str | None, need: Need, end: datetime

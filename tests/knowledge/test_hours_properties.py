@@ -58,7 +58,8 @@ def _next_minute(at):
 
 
 def _is_open(line, at, language, need):
-    return engine().status(line, at, language=language, need=need).open
+    # The engine's own `open` (what status() says), without its search for the next change.
+    return engine().is_open(line, at, language=language, need=need)
 
 
 def _first_minute(line, at, language, need, *, is_open):
@@ -81,6 +82,7 @@ def test_opens_at_and_closes_at_agree_with_a_minute_scan(at, caller, need):
     line, language = caller
     status = engine().status(line, at, language=language, need=need)
     assert status.open in (True, False)
+    assert _is_open(line, at, language, need) is status.open
     kind = "closed" if not status.open else "open" if status.closes_at else "around the clock"
     event(kind)
     event(f"{line.id}: {kind}")

@@ -1,9 +1,11 @@
 """The answers do not depend on the server's zone (TZ): Japan time, always.
 
-Two checks, both in fresh processes (TZ is read when a process starts):
-- a probe computes a fixed set of statuses under several TZ values; the outputs must be identical
-  to each other, to this process's, and to a few answers written by hand;
-- the whole tests/knowledge suite runs under TZ=UTC and TZ=America/New_York and must pass.
+Three checks:
+- a probe computes a fixed set of statuses under several TZ values, each in a fresh process (TZ
+  is read when a process starts); the outputs must be identical to each other, to this
+  process's, and to a few answers written by hand;
+- the whole test session runs under TZ=America/New_York (``tests/conftest.py``): checked here;
+- the tests/knowledge suite runs again, in a fresh process, under TZ=UTC and must pass.
 """
 
 import json
@@ -15,10 +17,11 @@ from datetime import UTC, datetime
 import pytest
 
 from knowledge import Need
+from tests.conftest import SESSION_ZONE
 from tests.knowledge.helpers import REPO, engine, knowledge
 
 PROBE_ZONES = ["UTC", "America/New_York", "Pacific/Auckland", "Asia/Tokyo"]
-SUITE_ZONES = ["UTC", "America/New_York"]
+SUITE_ZONES = ["UTC"]  # and the session's own zone, America/New_York (tests/conftest.py)
 # Instants chosen where a zone mix-up shows: around Japan's midnight (15:00 UTC), across the
 # New Year's closure, at the card lines' 8:30 and 20:00, and at New York's and Auckland's DST
 # changes.
@@ -95,10 +98,14 @@ def probe():
                         ]
                     )
     rows.sort(key=lambda row: [str(part) for part in row])
-    local_offsets = [
+    return {"rows": rows, "local_offsets": _local_offsets()}
+
+
+def _local_offsets():
+    """The process's UTC offset in January and July: what its TZ really is."""
+    return [
         str(datetime(2026, month, 15, 12, tzinfo=UTC).astimezone().utcoffset()) for month in (1, 7)
     ]
-    return {"rows": rows, "local_offsets": local_offsets}
 
 
 PROBE_SCRIPT = (
@@ -115,9 +122,7 @@ EXPECTED_LOCAL_OFFSETS = {
 
 
 def _env(zone):
-    env = dict(os.environ)
-    env["TZ"] = zone
-    return env
+    return {**os.environ, "TZ": zone, "MYNUMBER_TEST_TZ": zone}
 
 
 def _run_probe(zone):
@@ -157,6 +162,14 @@ def test_probe_matches_hand_written_answers(probes):
         found = {tuple(row[:4]): row[4:] for row in probes[zone]["rows"]}
         for key, expected in HAND_WRITTEN.items():
             assert found[key] == expected, (zone, key)
+
+
+def test_this_session_runs_in_its_configured_zone():
+    """Every test of the session runs under the conftest's zone (so under a zone that is not
+    Japan's): guards against a vacuous pass of the whole suite."""
+    assert os.environ["TZ"] == SESSION_ZONE
+    if SESSION_ZONE in EXPECTED_LOCAL_OFFSETS:
+        assert _local_offsets() == EXPECTED_LOCAL_OFFSETS[SESSION_ZONE]
 
 
 @pytest.mark.parametrize("zone", SUITE_ZONES)
