@@ -218,11 +218,13 @@ def check_application_id(text: str, slots: Mapping[str, str]) -> Checked:
     Whatever :func:`mask_individual_numbers` finds an Individual Number in is refused, not
     kept: the same rule as for the inquiry's text, so 23 digits written whole that read as a
     mobile number glued to an Individual Number are refused too (bot.mynumber says how rare).
+    Both the text as typed and as normalized are looked at: normalizing deletes zero-width
+    characters, which would turn `12345678901\u200b123456789018` into 23 digits written whole.
     """
     normalized = normalize(text, limit=200)
     if normalized in SKIP_WORDS:
         return Checked(value="")
-    if mask_individual_numbers(normalized)[1]:
+    if mask_individual_numbers(text)[1] or mask_individual_numbers(normalized)[1]:
         return Checked(error="inquiry.individual_number_refused")
     digits = digits_of(normalized)
     if digits is None or len(digits) != APPLICATION_ID_DIGITS:

@@ -32,19 +32,21 @@ The rule:
 2. Everywhere else, 12 digits passing the check are masked when they are
    - consecutive whole groups holding 12 digits together (`1234 5678 9018`, `12-34567-89018`,
      a digit a group, beside a phone number or a postcode: the neighbours' groups stay out), or
-   - the first or the last 12 digits of a group longer than 12 (other digits glued to the
-     number: a phone number, a key pressed twice).
-3. Each digit of a number becomes ``*``; separators stay, so the text keeps its length and
-   shape. Masking is repeated while what is left of a partly masked group could be read anew
-   (numbers glued in a chain), so that what is stored passes its own check.
+   - the first or the last 12 digits of a group longer than 12: other digits glued to the
+     number (a phone number, a key pressed twice). The whole group is masked, as which of its
+     digits belong to the number cannot always be told (`123456789018123456789018` holds two).
+3. Each digit of the groups holding a number becomes ``*``; separators stay, so the text keeps
+   its length and shape. Only whole groups are masked, so what is left reads the same again:
+   masking what was masked finds nothing more.
 
 What it costs (12 random digits pass the check with probability 1/10: the last digit is
 uniform whatever the check digit of the others):
 
-- Numbers written next to each other whose groups add up to 12 digits, and the ends of any
-  other long number (a 16-digit card number, a 13-digit corporate number), are masked that
-  often: about 1 in 5 long numbers loses 12 digits. (Masking every 12-digit window of a long
+- Numbers written next to each other whose groups add up to 12 digits are masked one time in
+  ten, and any other long number (a 16-digit card number, a 13-digit corporate number) whose
+  first or last 12 digits pass: about 1 in 5 of them. (Trying every 12-digit window of a long
   number would mask most of them.)
+- A mobile number glued to a number is masked with it.
 - About 1 in 1,250 random Application IDs written whole read as a mobile number beside an
   Individual Number, and are masked (and refused as an Application ID); written as the form
   prints them, in groups of four, they are always kept. One written in another grouping, or
@@ -64,7 +66,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate
@@ -155,12 +156,23 @@ def mask_individual_numbers(text: str) -> tuple[str, int]:
 
     What counts as one, and as an Application ID kept whole, is the module's rule.
     """
-    total = 0
-    again = True
-    while again:
-        text, found, again = _mask_once(text)
-        total += found
-    return text, total
+    masked: list[str] | None = None
+    found = 0
+    for run in _runs(text):
+        counted_until = -1
+        for first, last, start in sorted(set(_candidates(run))):
+            if not is_individual_number(run.digits[start : start + NUMBER_DIGITS]):
+                continue
+            if masked is None:
+                masked = list(text)
+            for index in range(first, last + 1):
+                place, size = run.places[index], len(run.groups[index])
+                masked[place : place + size] = MASK * size
+            # Overlapping windows are one number written oddly, not two.
+            if start >= counted_until:
+                found += 1
+                counted_until = start + NUMBER_DIGITS
+    return ("".join(masked) if masked is not None else text), found
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,45 +181,12 @@ class _Run:
 
     groups: tuple[str, ...]  # as written
     separators: tuple[str, ...]  # between group i and i + 1, as written
+    places: tuple[int, ...]  # where each group starts in the text
     digits: str  # every digit of the run, in ASCII
     bounds: tuple[int, ...]  # where each group starts in ``digits``, then len(digits)
-    places: tuple[int, ...]  # where each group starts in the text
 
     def group(self, index: int) -> str:
         return self.digits[self.bounds[index] : self.bounds[index + 1]]
-
-    def positions(self, start: int) -> Iterator[int]:
-        """Where the 12 digits from ``start`` (an index into ``digits``) are in the text."""
-        end = start + NUMBER_DIGITS
-        index = bisect_right(self.bounds, start) - 1
-        while index < len(self.groups) and self.bounds[index] < end:
-            low, high = self.bounds[index], self.bounds[index + 1]
-            place = self.places[index]
-            yield from range(place + max(start, low) - low, place + min(end, high) - low)
-            index += 1
-
-
-def _mask_once(text: str) -> tuple[str, int, bool]:
-    """``text`` masked, how many numbers were, and whether to look again (a group was only
-    partly masked, so what is left of it may now stand beside other digits)."""
-    masked: list[str] | None = None
-    found = 0
-    again = False
-    for run in _runs(text):
-        counted_until = -1
-        for start, glued in sorted(set(_candidates(run))):
-            if not is_individual_number(run.digits[start : start + NUMBER_DIGITS]):
-                continue
-            if masked is None:
-                masked = list(text)
-            for position in run.positions(start):
-                masked[position] = MASK
-            again = again or glued
-            # Overlapping windows are one number written oddly, not two.
-            if start >= counted_until:
-                found += 1
-                counted_until = start + NUMBER_DIGITS
-    return ("".join(masked) if masked is not None else text), found, again
 
 
 def _runs(text: str) -> Iterator[_Run]:
@@ -223,15 +202,15 @@ def _runs(text: str) -> Iterator[_Run]:
         yield _Run(
             groups=groups,
             separators=tuple(parts[1::2]),
+            places=tuple(accumulate(map(len, parts), initial=run.start()))[::2],
             digits=digits if digits.isascii() else digits.translate(_TO_ASCII),
             bounds=tuple(accumulate(map(len, groups), initial=0)),
-            places=tuple(accumulate(map(len, parts), initial=run.start()))[::2],
         )
 
 
-def _candidates(run: _Run) -> Iterator[tuple[int, bool]]:
-    """Where in ``run`` 12-digit windows that may be an Individual Number start, each with
-    whether it is glued to other digits in its group."""
+def _candidates(run: _Run) -> Iterator[tuple[int, int, int]]:
+    """The 12-digit windows of ``run`` that may be an Individual Number: the first and last
+    group masked if it is, and where its digits start in ``run.digits``."""
     sizes = [len(group) for group in run.groups]
     kept = _kept_groups(run, sizes)
     for index, size in enumerate(sizes):
@@ -239,15 +218,17 @@ def _candidates(run: _Run) -> Iterator[tuple[int, bool]]:
             continue
         start = run.bounds[index]
         if size > NUMBER_DIGITS:
-            yield from ((start + offset, True) for offset in _glued_offsets(run.group(index)))
+            for offset in _glued_offsets(run.group(index)):
+                yield index, index, start + offset
             continue
         total = 0
-        for following in range(index, len(sizes)):
-            if following in kept or total >= NUMBER_DIGITS:
+        for last in range(index, len(sizes)):
+            if last in kept or total + sizes[last] > NUMBER_DIGITS:
                 break
-            total += sizes[following]
-        if total == NUMBER_DIGITS:
-            yield start, False
+            total += sizes[last]
+            if total == NUMBER_DIGITS:
+                yield index, last, start
+                break
 
 
 def _kept_groups(run: _Run, sizes: list[int]) -> set[int]:
@@ -256,9 +237,11 @@ def _kept_groups(run: _Run, sizes: list[int]) -> set[int]:
     for index, size in enumerate(sizes):
         if size == APPLICATION_ID_DIGITS and not _mobile_beside_number(run.group(index)):
             kept.add(index)
-        elif size == APPLICATION_ID_GROUPS[0] and _printed_application_id_at(run, sizes, index):
+        elif size != 4:  # both an Application ID as printed and a date start with 4 digits
+            continue
+        elif sizes[index + 5 : index + 6] == [3] and _printed_application_id_at(run, sizes, index):
             kept.update(range(index, index + len(APPLICATION_ID_GROUPS)))
-        if size == 4 and _date_at(run, sizes, index):
+        elif index + 2 < len(sizes) and sizes[index + 1] <= 2 and _date_at(run, sizes, index):
             kept.update(range(index, index + 3))
     return kept
 
