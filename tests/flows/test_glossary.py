@@ -139,7 +139,7 @@ def test_the_wrong_wordings_the_review_found_would_be_caught():
     # The check itself: the review's examples, as the catalogs wrote them, are flagged.
     examples = {
         "zh": "关于您个人信息的请求（公开、更正）",
-        "tl": "Walang itinatago ang bot na ito tungkol sa iyo",
+        "tl": "Walang itinatago ang bot na ito",
         "ja": "カードの一時停止の電話をしてください。",
         "ko": "이 봇은 당신에 대해 아무것도 저장하지 않습니다.",
         "es": 'Escriba "skip" si no lo tiene.',
