@@ -125,6 +125,7 @@ _WEIGHTS = tuple(n + 1 if n <= 6 else n - 5 for n in range(11, 0, -1))
 
 
 def check_digit(first_eleven: str) -> int:
+    """The check digit of the first eleven digits of an Individual Number (the ordinance's)."""
     total = sum(map(mul, map(int, first_eleven), _WEIGHTS))
     remainder = total % 11
     return 0 if remainder <= 1 else 11 - remainder
