@@ -27,52 +27,49 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-_LANGUAGES = "English, 中文 (Chinese), 한국어 (Korean), Español (Spanish), Português (Portuguese)"
-_MORE_LANGUAGES = (
-    "Tiếng Việt (Vietnamese), ภาษาไทย (Thai), Bahasa Indonesia (Indonesian), Tagalog, "
-    "नेपाली (Nepali)"
-)
+_LANGUAGES = "English, 中文 (Chinese), 한국어 (Korean), Español, Português"
+_MORE_LANGUAGES = "Tiếng Việt, ภาษาไทย (Thai), Bahasa Indonesia, Tagalog, नेपाली (Nepali)"
 
 MENU = 0
 # The moment both sides answer at: a weekday evening, no holiday (Japan time).
 AT = datetime(2026, 12, 2, 18, 0, tzinfo=timezone(timedelta(hours=9)))
 LOST_PHONE = (
     "Lost or stolen smartphone with your Individual Number Card's electronic certificate: "
-    "call to suspend it temporarily.\n\n"
+    "call to suspend it for now.\n\n"
     "☎ <b>0120-0178-27</b> (toll-free)\n"
-    "Individual Number Card line, incl. temporary suspension after loss or theft\n"
+    "Individual Number Card line, also to suspend a lost or stolen card\n"
     f"Open now, around the clock · {_LANGUAGES}\n"
     f"Closed now, opens 20:00 · {_MORE_LANGUAGES}\n\n"
     "☎ <b>0570-064-738</b> (charged)\n"
     "Individual Number Card Call Center (nation-wide Navi-Dial)\n"
     f"Open now, around the clock · {_LANGUAGES}\n"
     f"Closed now, opens 20:00 · {_MORE_LANGUAGES}\n\n"
-    "☎ <b>050-3818-1250</b> (the contact page does not say whether it is toll-free)\n"
-    "Individual Number Card Call Center, for IP phones on which Navi-Dial does not work\n"
+    "☎ <b>050-3818-1250</b> (Free or charged: not stated)\n"
+    "Individual Number Card Call Center, for IP phones that cannot call Navi-Dial\n"
     f"Open now, around the clock · {_LANGUAGES}\n"
     f"Closed now, opens 20:00 · {_MORE_LANGUAGES}\n\n"
-    "From 20:00 to 8:29 the next morning, calls to suspend after losing a smartphone are still "
-    "taken.\n\n"
+    "Even from 20:00 to 8:29 the next morning, you can call to suspend the card after losing a "
+    "smartphone.\n\n"
     "⚠ Calls to wrong numbers happen often. Please check the number before dialing.\n\n"
     "Times are Japan time.\n\nAnything else? Choose below, or type your question."
 )
 MENU_TEXT = (
-    "What is your question about? Choose below, type its number, or describe it in your own words."
+    "What is your question about? Choose below, type its number, or write it in your own words."
 )
 MENU_BUTTONS = InlineKeyboardMarkup(
     [
         [InlineKeyboardButton(label, callback_data=data)]
         for label, data in (
-            ("Lost or stolen card, notice or notification card", "lost_card"),
-            ("Lost or stolen smartphone with the card's e-certificate", "lost_phone"),
-            ("Individual Number Card questions", "card"),
-            ("The My Number system (tax, social security)", "mynumber"),
-            ("Status of my card application", "status"),
-            ("Card as health insurance certificate", "health_insurance"),
-            ("Bank account for allowances", "bank_account"),
+            ("Lost card or notice", "lost_card"),
+            ("Lost smartphone", "lost_phone"),
+            ("My Number Card", "card"),
+            ("My Number system", "mynumber"),
+            ("Application status", "status"),
+            ("Health insurance", "health_insurance"),
+            ("Bank account", "bank_account"),
             ("My Number Points", "points"),
             ("Write an inquiry", "inquiry"),
-            ("My personal information", "privacy"),
+            ("My personal data", "privacy"),
             ("The reply e-mail", "reply_email"),
             ("Help in Japanese", "japanese"),
         )
@@ -81,7 +78,7 @@ MENU_BUTTONS = InlineKeyboardMarkup(
 AFTER_BUTTONS = InlineKeyboardMarkup(
     [
         [InlineKeyboardButton("Main menu", callback_data="menu")],
-        [InlineKeyboardButton("Another phone language", callback_data="phone_language")],
+        [InlineKeyboardButton("Other phone language", callback_data="phone_language")],
     ]
 )
 

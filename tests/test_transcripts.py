@@ -144,7 +144,7 @@ def test_a_reminder_that_did_not_come_says_why(app: App, tmp_path: Path) -> None
         "turns:\n"
         '  - user: "question about my tax and social security number"\n'
         '  - user: "English"\n'
-        '  - press: "Remind me when it opens"\n'
+        '  - press: "Remind me"\n'
         '  - wait: "2026-11-29T09:29:00+09:00"\n'
         "    expect:\n"
         '      contains: ["⏰ Your reminder"]\n',

@@ -32,7 +32,7 @@ def test_piped_input_answers_each_line_and_exits_zero(tmp_path):
     assert done.returncode == 0, done.stderr
     out = done.stdout
     # the menu as numbered options, "3" picked the third, then the language was asked
-    assert "  3) Individual Number Card questions" in out
+    assert "  3) My Number Card" in out
     assert "Which language do you want to speak on the phone?" in out
     assert "0120-0178-27" in out and "Open now, until 20:00" in out
     assert "> " not in out  # no prompt when standard input is not a terminal

@@ -171,12 +171,13 @@ def test_db_upgrade_command_on_a_fresh_sqlite_file(tmp_path):
     path = tmp_path / "fresh.sqlite3"
     done = run_cli("db", "upgrade", "--db", f"sqlite:///{path}")
     assert done.returncode == 0, done.stderr
-    assert "up to date" in done.stdout
+    assert f"from nothing to revision {SCHEMA_REVISION}" in done.stdout
     names = {row[0] for row in sqlite_rows(path, "SELECT name FROM sqlite_master")}
     assert names >= TABLES
     assert sqlite_rows(path, "SELECT version_num FROM alembic_version") == [(SCHEMA_REVISION,)]
     again = run_cli("db", "upgrade", "--db", f"sqlite:///{path}")
     assert again.returncode == 0, again.stderr
+    assert f"already at revision {SCHEMA_REVISION}" in again.stdout
 
 
 @pytest.mark.postgres

@@ -178,7 +178,7 @@ def test_the_written_language_group_comes_first():
     text = said(
         service.handle(event("lost card - Tôi bị mất thẻ", at="2026-11-25T10:00", locale="en"))
     )
-    assert text.index("Tiếng Việt (Vietnamese)") < text.index("English, 中文")
+    assert text.index("Tiếng Việt, ภาษาไทย") < text.index("English, 中文")
 
 
 @pytest.mark.parametrize(

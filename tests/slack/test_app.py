@@ -110,12 +110,12 @@ def test_the_slash_command_answers_ephemerally(slack: Slack) -> None:
 
 def test_the_slash_command_alone_shows_the_menu(slack: Slack) -> None:
     (answer,) = slack.command("")
-    assert "Lost or stolen card, notice or notification card" in labels_of(answer)
+    assert "Lost card or notice" in labels_of(answer)
 
 
 def test_a_button_of_an_ephemeral_answer_answers_ephemerally(slack: Slack) -> None:
     (menu,) = slack.command("", channel="C0GENERAL")
-    label = "Lost or stolen card, notice or notification card"
+    label = "Lost card or notice"
     _, calls = slack.press(menu, label, channel="C0GENERAL", ephemeral=True)
     (answer,) = calls[-1:]
     assert (answer.method, answer.params["response_type"]) == ("response_url", "ephemeral")
@@ -152,7 +152,7 @@ def test_the_hours_command_word_is_understood_in_every_language(slack: Slack, wo
 
 def test_a_button_press_gives_the_next_reply(slack: Slack) -> None:
     (menu,) = slack.dm("menu")
-    _, calls = slack.press(menu, "Lost or stolen card, notice or notification card")
+    _, calls = slack.press(menu, "Lost card or notice")
     (answer,) = [call for call in calls if call.method == "chat.postMessage"]
     assert answer.params["channel"] == DM
     assert SUSPENSION_NUMBER in text_of(answer)
