@@ -316,5 +316,5 @@ def courier_for(
 ) -> Courier:
     """The courier of ``service``'s store, firing the reminders due by ``conversation_clock``
     (a transcript's, in a replay); everything else keeps to the outbox's clock."""
-    desk = ReminderDesk(service.engine, service.store, conversation_clock)
+    desk = ReminderDesk(service.engine.renderer, service.store, conversation_clock)
     return Courier(service.store, lease=lease, interval=interval, producers=(desk,))

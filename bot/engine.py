@@ -1,7 +1,8 @@
 """The dialogue engine: (event, stored state) -> (replies, new state).
 
 Pure: no channel code and no I/O but the stores handed in. The clock is the event's, so every
-answer about "now" is reproducible. See :mod:`bot.dialogue` for the turn logic.
+answer about "now" is reproducible. See :mod:`bot.dialogue` for the turn logic, and
+:mod:`bot.turn` for what its collaborators share.
 """
 
 from __future__ import annotations
@@ -13,22 +14,20 @@ from dataclasses import dataclass
 from bot.catalog import Catalog
 from bot.dialogue import Dialogue
 from bot.inquiry import InquiryDraft, reference_for
+from bot.language import catalog_language
 from bot.messages import Event, Reply
 from bot.reminders import ReminderBook
 from bot.render import Renderer
 from bot.state import ConversationState, StaleState
+from bot.turn import Parts, TurnContext
 from bot.understanding import Understanding
 from flows.model import FlowSet
 from knowledge.hours import HoursEngine
 from knowledge.model import Knowledge
 
-# Client locales that name a catalog language by another code: Filipino for Tagalog, and the
-# legacy code of Indonesian that some clients still send.
-_LOCALE_ALIASES = {"fil": "tl", "in": "id"}
-
 
 @dataclass(frozen=True, slots=True)
-class Turn:
+class TurnResult:
     """The engine's answer to one event. ``state`` None means: erase this conversation."""
 
     replies: tuple[Reply, ...]
@@ -57,8 +56,14 @@ class Engine:
             hours=hours or HoursEngine(time_zone=knowledge.time_zone),
         )
         self.understanding = Understanding(flows, catalog)
-        self.new_token = new_token
-        self.reference_for = reference_for
+        self.parts = Parts(
+            flows=flows,
+            catalog=catalog,
+            renderer=self.renderer,
+            understanding=self.understanding,
+            new_token=new_token,
+            reference_for=reference_for,
+        )
 
     def respond(
         self,
@@ -68,7 +73,7 @@ class Engine:
         storage_available: bool = True,
         attempt: int = 1,
         reminders: ReminderBook | None = None,
-    ) -> Turn:
+    ) -> TurnResult:
         """Answer one event; never returns without at least one reply.
 
         ``storage_available`` False: nothing this turn decides can be kept, so no flow that
@@ -81,9 +86,9 @@ class Engine:
         state = stored if stored is not None and self._fits(stored) else None
         language = self.language_for(event, state)
 
-        def run(state: ConversationState | None) -> Dialogue:
-            dialogue = Dialogue(
-                self,
+        def run(state: ConversationState | None) -> TurnContext:
+            turn = TurnContext(
+                self.parts,
                 event,
                 state,
                 language,
@@ -91,19 +96,19 @@ class Engine:
                 attempt=attempt,
                 reminders=reminders,
             )
-            dialogue.run()
-            return dialogue
+            Dialogue(turn).run()
+            return turn
 
         try:
-            dialogue = run(state)
+            turn = run(state)
         except StaleState:
             # The stored state fits the flows by name but not in content: start afresh at the
             # menu, as for a step that no longer exists.
-            dialogue = run(None)
-        return Turn(
-            replies=tuple(dialogue.replies),
-            state=dialogue.result_state(),
-            inquiries=tuple(dialogue.inquiries),
+            turn = run(None)
+        return TurnResult(
+            replies=tuple(turn.replies),
+            state=turn.result_state(),
+            inquiries=tuple(turn.inquiries),
         )
 
     def language_for(self, event: Event, state: ConversationState | None) -> str:
@@ -114,11 +119,9 @@ class Engine:
         chosen = state.slots.get("ui_language") if state is not None else None
         if chosen in available:
             return chosen
-        if event.locale:
-            code = event.locale.replace("_", "-").split("-", 1)[0].lower()
-            code = _LOCALE_ALIASES.get(code, code)
-            if code in available:
-                return code
+        client = catalog_language(event.locale, available)
+        if client is not None:
+            return client
         if state is not None and state.locale in available:
             return state.locale
         if event.text:

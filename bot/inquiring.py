@@ -4,19 +4,23 @@ handed to the service to store with the turn (see :mod:`bot.inquiry` for the val
 from __future__ import annotations
 
 from bot.inquiry import build_draft, consent_slots
-from bot.turn import Turn
+from bot.turn import TurnContext
 
 
-class Inquiring(Turn):
-    """A part of :class:`bot.dialogue.Dialogue`: what the inquiry flow's action steps do."""
+class InquiryActions:
+    """What the inquiry flow's action steps do, for one turn."""
+
+    def __init__(self, turn: TurnContext) -> None:
+        self.turn = turn
 
     def act(self, action: str) -> str | None:
         """Run a flow's named effect: the inquiry's reference for `submit_inquiry` (None when
         the store is down), else an empty string."""
+        turn = self.turn
         if action == "record_consent":
-            notice = self.text("inquiry.privacy_notice")
-            token = self.engine.new_token()
-            self.state = self.state.with_slots(**consent_slots(notice, self.event.at, token))
+            notice = turn.text("inquiry.privacy_notice")
+            token = turn.parts.new_token()
+            turn.state = turn.state.with_slots(**consent_slots(notice, turn.event.at, token))
         elif action == "submit_inquiry":
             return self.submit()
         # discard_inquiry: ending the flow drops every inquiry slot; nothing else was kept.
@@ -25,14 +29,15 @@ class Inquiring(Turn):
     def submit(self) -> str | None:
         """The confirmed inquiry, for the service to store with this turn's state; its
         reference, or None when nothing can be stored now."""
-        if not self.storage_available:
+        turn = self.turn
+        if not turn.storage_available:
             return None
         draft = build_draft(
-            self.state.slots,
-            event=self.event,
-            locale=self.language,
-            reference_for=self.engine.reference_for,
-            attempt=self.attempt,
+            turn.state.slots,
+            event=turn.event,
+            locale=turn.language,
+            reference_for=turn.parts.reference_for,
+            attempt=turn.attempt,
         )
-        self.inquiries.append(draft)
+        turn.inquiries.append(draft)
         return draft.reference

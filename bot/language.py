@@ -22,6 +22,19 @@ _SCRIPT_RANGES = (
     (0x0900, 0x097F, "ne"),  # devanagari
 )
 _HAN_RANGES = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xF900, 0xFAFF))
+# Client locales that name a catalog language by another code: Filipino for Tagalog, and the
+# legacy code of Indonesian that some clients still send.
+_LOCALE_ALIASES = {"fil": "tl", "in": "id"}
+
+
+def catalog_language(locale: str | None, available: Iterable[str]) -> str | None:
+    """The catalog language a client's locale names (``ja-JP``, ``pt_BR``, ``fil``), or None
+    when it names none of ``available``: the one place a locale is read, for every channel."""
+    if not locale:
+        return None
+    code = locale.replace("_", "-").split("-", 1)[0].strip().lower()
+    code = _LOCALE_ALIASES.get(code, code)
+    return code if code in available else None
 
 
 def han_hints(texts: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str]]:

@@ -12,15 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from bot.messages import Button, Reply
 from bot.parcel import Parcel
-from bot.render import payload
+from bot.render import Renderer, payload
 from knowledge.model import Need
-
-if TYPE_CHECKING:
-    from bot.engine import Engine
 
 OFFER = "remind"  # the choice set of the offer ("yes" sets the reminder)
 CANCEL = "reminder_cancel"  # payload prefix of a listed reminder's Cancel button
@@ -94,8 +91,10 @@ class ReminderStore(Protocol):
 class ReminderDesk:
     """Fires due reminders: a producer for :class:`~bot.courier.Courier`."""
 
-    def __init__(self, engine: Engine, store: ReminderStore, clock: Callable[[], datetime]) -> None:
-        self.engine = engine
+    def __init__(
+        self, renderer: Renderer, store: ReminderStore, clock: Callable[[], datetime]
+    ) -> None:
+        self.render = renderer
         self.store = store
         self.clock = clock
 
@@ -106,7 +105,7 @@ class ReminderDesk:
         )
 
     def decide(self, reminder: Reminder, now: datetime) -> Decision:
-        render = self.engine.renderer
+        render = self.render
         if reminder.line not in render.knowledge.line_ids():
             return ()  # a line taken out of the data since: nothing true to say about it
         line = render.knowledge.line(reminder.line)

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.engine import Engine, Turn
+from bot.engine import Engine, TurnResult
 from bot.inquiry import InquiryDraft
 from bot.messages import Event, Reply
 from bot.parcel import Parcel
@@ -129,7 +129,7 @@ def _read_state(transaction: Transaction) -> ConversationState | None:
         return None
 
 
-def _write_turn(transaction: Transaction, turn: Turn, stored: list[InquiryDraft]) -> None:
+def _write_turn(transaction: Transaction, turn: TurnResult, stored: list[InquiryDraft]) -> None:
     stored += [draft for draft in turn.inquiries if transaction.add_inquiry(draft)]
     if turn.state is None:
         transaction.delete()

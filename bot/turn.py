@@ -1,32 +1,55 @@
-"""What one turn works with: the event, the state as it changes, the replies said so far, and
-the ways of saying things. :class:`bot.dialogue.Dialogue` adds the reading and the flow."""
+"""What one turn works with, shared by the dialogue's collaborators: the event, the state as it
+changes, the replies said so far, and the ways of saying things.
+
+:class:`Parts` are what every conversation shares (built once by :class:`bot.engine.Engine`);
+:class:`TurnContext` is one turn's. The collaborators (:mod:`bot.dialogue` reads the user,
+:mod:`bot.walking` moves through the flows, :mod:`bot.reminding` and :mod:`bot.inquiring` do
+the reminders' and the inquiry's part) each hold the same context, and none holds another's.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
-from bot.catalog import placeholders
+from bot.catalog import Catalog, placeholders
 from bot.inquiry import PROMPT_PARAMS, InquiryDraft
 from bot.messages import Button, Event, PhoneCard, Reply
-from bot.render import payload
+from bot.reminders import ReminderBook
+from bot.render import Renderer, payload
 from bot.state import ConversationState
-from flows.model import AnswerStep, Flow, Step
-
-if TYPE_CHECKING:
-    from bot.engine import Engine
-    from bot.reminders import ReminderBook
+from bot.understanding import Understanding
+from flows.model import AnswerStep, Flow, FlowSet, Step
 
 # What outlives a topic: the languages, and the last topic (for the inquiry it may lead to).
 _KEPT_SLOTS = ("phone_language", "previous_topic", "written_language", "ui_language")
 
 
-class Turn:
-    """Mutable for the length of one turn; the engine keeps only its replies and final state."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Parts:
+    """What every conversation shares: flows, words, renderer, matchers, and the draws of an
+    inquiry's token and reference (injected, so that tests and replays are reproducible)."""
+
+    flows: FlowSet
+    catalog: Catalog
+    renderer: Renderer
+    understanding: Understanding
+    new_token: Callable[[], str]
+    reference_for: Callable[[str], str]
+
+
+class TurnContext:
+    """Mutable for the length of one turn; the engine keeps only its replies, inquiries and
+    final state.
+
+    ``reminders``: the conversation's, in the turn's transaction (None: none can be kept, with
+    no store or no address); ``storage_available`` False: nothing this turn decides can be kept;
+    ``attempt`` counts runs of the same turn after storage conflicts.
+    """
 
     def __init__(
         self,
-        engine: Engine,
+        parts: Parts,
         event: Event,
         state: ConversationState | None,
         language: str,
@@ -35,16 +58,17 @@ class Turn:
         attempt: int = 1,
         reminders: ReminderBook | None = None,
     ) -> None:
-        self.storage_available = storage_available
-        self.reminders = reminders  # None: none can be kept (no store, or no address)
-        self.attempt = attempt
-        self.engine = engine
-        self.flows = engine.flows
-        self.render = engine.renderer
+        self.parts = parts
+        self.flows = parts.flows
+        self.render = parts.renderer
+        self.understanding = parts.understanding
         self.event = event
         self.language = language
+        self.storage_available = storage_available
+        self.attempt = attempt
+        self.reminders = reminders
         self.fresh = state is None
-        self.state = replace(state or self._start_state({}), locale=language)
+        self.state = replace(state or self.start_state({}), locale=language)
         self.replies: list[Reply] = []
         self.inquiries: list[InquiryDraft] = []
         self.erase = False
@@ -73,7 +97,7 @@ class Turn:
         """A notice is left out when it names a slot the user did not fill."""
         filled = {name for name, value in self.state.slots.items() if value}
         known = {*PROMPT_PARAMS, *filled, *self.render.facts}
-        return placeholders(self.engine.catalog.raw(self.language, key)) <= known
+        return placeholders(self.parts.catalog.raw(self.language, key)) <= known
 
     def followup_buttons(self, options: tuple[str, ...]) -> tuple[Button, ...]:
         choice = self.flows.choices["after_answer"]
@@ -82,6 +106,9 @@ class Turn:
             for option in choice.options
             if option.id in options
         )
+
+    def menu_button(self) -> tuple[Button, ...]:
+        return self.followup_buttons(("menu",))
 
     @property
     def written_first(self) -> str:
@@ -108,7 +135,7 @@ class Turn:
     def flow(self) -> Flow:
         return self.flows.flows[self.state.flow]
 
-    def _start_state(self, slots: dict[str, str]) -> ConversationState:
+    def start_state(self, slots: dict[str, str]) -> ConversationState:
         """The main flow's start, keeping what outlives a topic; any other flow is left."""
         current = getattr(self, "state", None)
         kept = {k: v for k, v in (current.slots if current else {}).items() if k in _KEPT_SLOTS}
@@ -121,9 +148,9 @@ class Turn:
             last_answer=current.last_answer if current else None,
         )
 
-    def _after_flow(
+    def after_flow(
         self, *, last_answer: str | None = None, previous_topic: str | None = None
     ) -> ConversationState:
         """Back at the main flow's start, waiting for a new topic."""
-        state = self._start_state({"previous_topic": previous_topic} if previous_topic else {})
+        state = self.start_state({"previous_topic": previous_topic} if previous_topic else {})
         return replace(state, awaiting="topic", last_answer=last_answer)
