@@ -14,7 +14,8 @@ from bot.catalog import Catalog
 from bot.courier import Courier, Sender, courier_for
 from bot.engine import Engine
 from bot.service import BotService, InquiryListener
-from bot.storage import LEASE, SchemaOutdated
+from bot.storage import LEASE
+from common.errors import SchemaOutdated
 from flows.loader import default_flows
 from knowledge.loader import default_knowledge
 

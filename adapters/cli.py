@@ -182,7 +182,7 @@ def _count(text: str) -> int:
 
 def _db_upgrade(args: argparse.Namespace) -> int:
     from adapters.sql.database import Database, database_url, shown_url
-    from bot.storage import StorageUnavailable
+    from common.errors import StorageUnavailable
 
     url = database_url(args.db)
     database = Database(url, upgrade=False)
@@ -311,9 +311,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from adapters.dotenv import EnvFileError, load_env_file
-    from bot.storage import SchemaOutdated
-    from knowledge.yamlnode import DataError
+    from adapters.dotenv import load_env_file
+    from common.errors import DataError, EnvFileError, SchemaOutdated
 
     try:
         load_env_file(os.environ)  # ./.env, under what the environment already says

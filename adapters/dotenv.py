@@ -13,17 +13,19 @@ import re
 from collections.abc import MutableMapping
 from pathlib import Path
 
+from common.errors import EnvFileError
+
 DEFAULT_PATH = Path(".env")
 _LINE = re.compile(r"(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)")
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 
 
-class EnvFileError(ValueError):
-    """A line of the file that is not a setting; says which."""
-
-
 def read_env_file(path: Path) -> dict[str, str]:
-    """The settings of ``path``, in order. Raises EnvFileError naming the file and line."""
+    """The settings of ``path``, in order.
+
+    Raises:
+        EnvFileError: naming the file and the line.
+    """
     settings: dict[str, str] = {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         stripped = line.strip()
@@ -31,12 +33,12 @@ def read_env_file(path: Path) -> dict[str, str]:
             continue
         match = _LINE.fullmatch(stripped)
         if match is None:
-            raise EnvFileError(f"{path}:{number}: not a NAME=value setting")
+            raise EnvFileError(str(path), number, "not a NAME=value setting")
         name, raw = match.groups()
         try:
             settings[name] = _value(raw)
         except ValueError as exc:
-            raise EnvFileError(f"{path}:{number}: {name}: {exc}") from exc
+            raise EnvFileError(str(path), number, f"{name}: {exc}") from exc
     return settings
 
 

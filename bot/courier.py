@@ -33,7 +33,8 @@ from bot.messages import Reply
 from bot.parcel import Parcel
 from bot.reminders import ReminderDesk
 from bot.service import Answer, BotService
-from bot.storage import LEASE, Outbox, StorageUnavailable
+from bot.storage import LEASE, Outbox
+from common.errors import Refused, StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +48,6 @@ MAX_ATTEMPTS = 12  # pump sends of one parcel before it is given up (backing off
 MAX_AGE = timedelta(days=1)  # a reply older than this answers nothing any more
 BATCH = 50  # parcels claimed at a time
 FORGET_DELAY = 0.05  # seconds sent parcels wait to be forgotten together
-
-
-class Refused(Exception):
-    """The platform will not take this reply, now or later."""
 
 
 Result = Literal["sent", "failed", "refused", "given up", "unrouted"]

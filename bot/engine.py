@@ -18,9 +18,10 @@ from bot.language import catalog_language
 from bot.messages import Event, Reply
 from bot.reminders import ReminderBook
 from bot.render import Renderer
-from bot.state import ConversationState, StaleState
+from bot.state import ConversationState
 from bot.turn import Parts, TurnContext
 from bot.understanding import Understanding
+from common.errors import StaleState
 from flows.model import FlowSet
 from knowledge.hours import HoursEngine
 from knowledge.model import Knowledge

@@ -19,7 +19,7 @@ from email_validator import EmailNotValidError, validate_email
 from bot.messages import Event
 from bot.mynumber import digits_of, mask_individual_numbers
 from bot.normalize import normalize
-from bot.state import StaleState
+from common.errors import StaleState
 
 TEXT_MIN = 10
 TEXT_MAX = 2000

@@ -13,7 +13,8 @@ from bot.inquiry import InquiryDraft
 from bot.messages import Event, Reply
 from bot.parcel import Parcel
 from bot.state import ConversationState
-from bot.storage import ConversationStore, StorageConflict, StorageUnavailable, Transaction
+from bot.storage import ConversationStore, Transaction
+from common.errors import StorageConflict, StorageUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -11,11 +11,6 @@ from bot import jsontext
 STATE_VERSION = 1
 
 
-class StaleState(LookupError):
-    """A stored state that reached a step without what that step needs (an older version's):
-    the engine starts such a conversation afresh at the menu."""
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ConversationState:
     """Where a conversation stands: the flow and step, what is known, what was offered.

@@ -20,24 +20,6 @@ from bot.reminders import ReminderBook, ReminderStore
 LEASE = timedelta(seconds=60)  # a parcel's sender has this long before a pump may send it
 
 
-class StorageUnavailable(RuntimeError):
-    """The store cannot be reached now; raised by stores, handled by the service.
-    ``reason``: the driver's own words, in one line, for an operator to act on."""
-
-    def __init__(self, message: str, *, reason: str = "") -> None:
-        super().__init__(message)
-        self.reason = reason or message
-
-
-class SchemaOutdated(RuntimeError):
-    """The store's schema is not the one this version needs: a migration is to be run."""
-
-
-class StorageConflict(RuntimeError):
-    """The turn's writes clashed with data already stored (a drawn reference taken, another
-    worker's write); the service runs the turn again."""
-
-
 class Transaction(Protocol):
     """One conversation's storage for the length of one turn."""
 

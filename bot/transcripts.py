@@ -12,7 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from knowledge.yamlnode import DataError, Node
+from common.errors import DataError
+from knowledge.yamlnode import Node
 
 JAPAN = ZoneInfo("Asia/Tokyo")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from common.errors import DataError
 from flows.model import (
     ActionStep,
     AnswerStep,
@@ -23,7 +24,7 @@ from flows.model import (
     Step,
 )
 from knowledge.model import Need
-from knowledge.yamlnode import DataError, Node
+from knowledge.yamlnode import Node
 
 FLOWS_DIR = Path(__file__).parent
 CHOICES_FILE = "choices.yaml"

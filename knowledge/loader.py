@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from common.errors import DataError
 from knowledge.model import (
     Charge,
     Closure,
@@ -27,7 +28,7 @@ from knowledge.model import (
     SourceRef,
     Window,
 )
-from knowledge.yamlnode import DataError, Node
+from knowledge.yamlnode import Node
 
 DATA_DIR = Path(__file__).with_name("data")
 _WINDOW = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")

@@ -11,20 +11,12 @@ from typing import Any, TypeVar
 
 import yaml
 
+from common.errors import DataError
+
 T = TypeVar("T")
 # libyaml's loader where PyYAML was built with it (its wheels are): start-up reads every data
 # file, and the pure-Python parser spends ten times as long on them.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class DataError(ValueError):
-    """A data file that cannot be used, with the file and the key at fault."""
-
-    def __init__(self, file: str, key: str, problem: str) -> None:
-        super().__init__(f"{file}: {key or '<top>'}: {problem}")
-        self.file = file
-        self.key = key
-        self.problem = problem
 
 
 class Node:

@@ -141,7 +141,7 @@ def _prepare_database(url: str) -> str | None:
     """Upgrade SQLite once for all the workers; check PostgreSQL's schema. A problem to report,
     or None."""
     from adapters.sql.database import Database
-    from bot.storage import SchemaOutdated
+    from common.errors import SchemaOutdated
 
     database = Database(url)  # SQLite upgrades itself here, before any worker opens it
     try:

@@ -15,8 +15,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from adapters.slack.blocks import message
-from bot.courier import Refused, Sender
+from bot.courier import Sender
 from bot.messages import Reply
+from common.errors import Refused
 
 # Slack's errors that another attempt may cure; any other error is the same the next time
 # (channel_not_found, is_archived, not_in_channel, invalid_blocks...).

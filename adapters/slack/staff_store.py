@@ -14,7 +14,7 @@ from sqlalchemy import insert, select
 from adapters.slack.staff import InquiryDetails
 from adapters.sql.database import Database
 from adapters.sql.schema import inquiries, inquiry_answers, staff_actions
-from bot.storage import StorageConflict
+from common.errors import StorageConflict
 
 DETAILS_VIEWED = "details_viewed"
 ANSWERED = "answered"

@@ -25,7 +25,7 @@ from sqlalchemy.exc import (
 from sqlalchemy.pool import StaticPool
 
 from adapters.sql.driver import DriverStatements
-from bot.storage import SchemaOutdated, StorageConflict, StorageUnavailable
+from common.errors import SchemaOutdated, StorageConflict, StorageUnavailable
 
 DEFAULT_URL = "sqlite:///mynumber-bot.sqlite3"
 # The newest migration in migrations/versions; a test keeps the two in step.

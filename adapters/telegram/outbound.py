@@ -20,8 +20,9 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.warnings import PTBUserWarning
 
-from bot.courier import Refused, Sender
+from bot.courier import Sender
 from bot.messages import Button, PhoneCard, Reply
+from common.errors import Refused
 
 MAX_MESSAGE = 4096  # Telegram's limit: UTF-16 units of the text after entity parsing
 _SEPARATORS = ("\n\n", "\n", " ")  # paragraphs, else lines, else words, else anywhere

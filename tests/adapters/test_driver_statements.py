@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, insert, select
 from adapters.sql.database import Database
 from adapters.sql.driver import DriverStatement, DriverStatements
 from adapters.sql.schema import conversations, deliveries, outbox
-from bot.storage import StorageConflict, StorageUnavailable
+from common.errors import StorageConflict, StorageUnavailable
 
 JST = timezone(timedelta(hours=9))
 _SAVE = insert(conversations).values(

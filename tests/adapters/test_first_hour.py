@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from adapters.dotenv import EnvFileError, load_env_file, read_env_file
+from adapters.dotenv import load_env_file, read_env_file
 from bot.catalog import Catalog
+from common.errors import EnvFileError
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.courier import MAX_AGE, MAX_ATTEMPTS, Courier, Refused
+from bot.courier import MAX_AGE, MAX_ATTEMPTS, Courier
 from bot.memory import MemoryStore
 from bot.messages import Button, Event, PhoneCard, Reply, StatusLine
 from bot.parcel import dump_replies, load_replies
+from common.errors import Refused
 from knowledge.hours import Status
 from tests.bot.helpers import event, make_service
 from tests.clocks import MovingClock as Clock

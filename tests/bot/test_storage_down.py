@@ -4,7 +4,7 @@ import dataclasses
 from contextlib import contextmanager
 
 from bot.memory import MemoryStore
-from bot.storage import StorageUnavailable
+from common.errors import StorageUnavailable
 from tests.bot.helpers import event, make_service, said
 
 

@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from common.errors import DataError
 from flows.graph import mermaid
 from flows.loader import FLOWS_DIR, default_flows, load_flows
 from flows.model import AnswerStep, AskStep, HandoverStep
 from knowledge.loader import default_knowledge
-from knowledge.yamlnode import DataError
 
 LINES = default_knowledge().line_ids()
 

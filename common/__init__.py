@@ -1,0 +1,1 @@
+"""What every package of the bot shares and nothing else: the exception tree."""
