@@ -3,33 +3,50 @@
 from __future__ import annotations
 
 import gc
-import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
+from adapters.settings import DATABASE_URL, OUTBOX_LEASE
 from adapters.sql.conversations import SqlConversationStore
 from adapters.sql.database import Database, database_url
+from adapters.sql.staff import SqlInquiries
 from bot.catalog import Catalog
+from bot.channel import Bot, Counters
 from bot.courier import Courier, Sender, courier_for
 from bot.engine import Engine
+from bot.runner import TurnRunner
 from bot.service import BotService, InquiryListener
-from bot.storage import LEASE
+from bot.settings import Settings
+from bot.staff import StaffInbox
 from common.errors import SchemaOutdated
 from flows.loader import default_flows
 from knowledge.loader import default_knowledge
 
-LEASE_VARIABLE = "OUTBOX_LEASE_SECONDS"  # how long a worker's unsent replies stay its own
 YOUNG_COLLECTION = 20_000  # allocations between collections of the youngest objects (700)
+
+
+class NoCounters:
+    """Counters nobody reads (a process without metrics)."""
+
+    def count(self, name: str, channel: str, amount: int = 1) -> None:
+        del name, channel, amount
 
 
 @dataclass(frozen=True, slots=True)
 class App:
-    """The bot's parts; the courier is started and closed by whoever runs the channels."""
+    """The bot's parts in one process; the courier is started and closed by whoever runs the
+    channels (the host), the database disposed of at the end."""
 
     database: Database
     service: BotService
     courier: Courier
+    runner: TurnRunner
+    inbox: StaffInbox
+
+    def bot(self, counters: Counters | None = None) -> Bot:
+        """What channels are given (:class:`bot.channel.Bot`)."""
+        return Bot(self.service, self.courier, self.runner, self.inbox, counters or NoCounters())
 
 
 def build_engine() -> Engine:
@@ -39,32 +56,45 @@ def build_engine() -> Engine:
 def build_app(
     db: str | None = None,
     *,
+    settings: Settings | None = None,
     on_inquiry: tuple[InquiryListener, ...] = (),
     notify: Mapping[str, Sender] | None = None,
+    threads: int = 1,
+    engine: Engine | None = None,
+    wrap: Callable[[BotService], BotService] | None = None,
 ) -> App:
-    """Open the database (``--db``, ``DATABASE_URL`` or the SQLite default) and wire the bot.
-    Raises SchemaOutdated for a database whose migrations have not been run.
+    """Open the database (``db``, else the settings' ``DATABASE_URL``, else the SQLite
+    default) and wire the bot.
 
     ``on_inquiry`` listeners hear of each newly stored inquiry, after its turn is committed.
     ``notify``: outbox channels told of each new inquiry in its own transaction (so that no
-    crash loses the notice), each with the sender of its notices.
+    crash loses the notice), each with the sender of its notices. ``threads``: of the turn
+    runner (:class:`bot.runner.TurnRunner`); ``wrap``: around the service the runner calls
+    (serve's metrics).
+
+    Raises:
+        SchemaOutdated: the database's migrations have not been run.
     """
-    database = Database(database_url(db))
+    settings = settings or Settings()
+    database = Database(database_url(db or settings.get(DATABASE_URL)))
     try:
         database.check_schema()
     except SchemaOutdated:
         database.dispose()
         raise
-    lease = float(os.environ.get(LEASE_VARIABLE) or LEASE.total_seconds())
-    store = SqlConversationStore(database, lease=timedelta(seconds=lease))
+    lease = timedelta(seconds=settings.get(OUTBOX_LEASE) or 60.0)
+    store = SqlConversationStore(database, lease=lease)
     notify = notify or {}
     service = BotService(
-        engine=build_engine(), store=store, on_inquiry=on_inquiry, notices=tuple(notify)
+        engine=engine or build_engine(), store=store, on_inquiry=on_inquiry, notices=tuple(notify)
     )
+    if wrap is not None:
+        service = wrap(service)
     courier = courier_for(service, lease=store.lease)
     for channel, sender in notify.items():
         courier.route(channel, sender)
-    return App(database=database, service=service, courier=courier)
+    runner = TurnRunner(service, courier, threads=threads)
+    return App(database, service, courier, runner, StaffInbox(SqlInquiries(database)))
 
 
 def settle_collector() -> None:

@@ -10,25 +10,25 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from adapters.sql.inquiries import InquiryRecord
+from bot.staff import StoredInquiry
 
 JAPAN = ZoneInfo("Asia/Tokyo")
-FIELDS = tuple(InquiryRecord.__dataclass_fields__)
+FIELDS = tuple(StoredInquiry.__dataclass_fields__)
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _row(record: InquiryRecord) -> dict[str, Any]:
+def _row(record: StoredInquiry) -> dict[str, Any]:
     return {
         name: value.astimezone(JAPAN).isoformat() if isinstance(value, datetime) else value
         for name, value in asdict(record).items()
     }
 
 
-def render_json(records: list[InquiryRecord]) -> str:
+def render_json(records: list[StoredInquiry]) -> str:
     return json.dumps([_row(record) for record in records], ensure_ascii=False, indent=2) + "\n"
 
 
-def render_csv(records: list[InquiryRecord]) -> str:
+def render_csv(records: list[StoredInquiry]) -> str:
     """CSV for staff spreadsheets; a cell that a spreadsheet would run as a formula (what a
     user typed may start with `=`) is prefixed with an apostrophe, as OWASP advises."""
     out = io.StringIO()

@@ -101,7 +101,7 @@ class Result:
 async def _stand_in_serve() -> None:
     from aiohttp import web
 
-    from adapters.telegram.stand_in import StandIn
+    from testkit.telegram.stand_in import StandIn
 
     stand_in = StandIn()
     api_url = await stand_in.start()
@@ -169,7 +169,7 @@ def _free_port() -> int:
 @contextlib.contextmanager
 def serve(db: str, workers: int, api_url: str, log: Path) -> Iterator[str]:
     """`mynumber-bot serve --workers W` until every worker has started; its base URL."""
-    from adapters.telegram.stand_in import TOKEN
+    from testkit.telegram.stand_in import TOKEN
 
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(_CHANNEL_SETTINGS)}
@@ -267,7 +267,7 @@ class Load:
         self.first_error: str | None = None
 
     async def user(self, user: User) -> None:
-        from adapters.telegram.updates import message_update
+        from testkit.telegram.updates import message_update
 
         for text in user.texts:
             update_id, self.next_update = self.next_update, self.next_update + 1

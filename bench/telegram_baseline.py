@@ -10,7 +10,9 @@ languages or typos.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -137,3 +139,20 @@ def build_baseline(*, token: str, api_url: str) -> Application[Any, Any, Any, An
         )
     application.add_handler(conversation)
     return application
+
+
+@contextlib.asynccontextmanager
+async def polling(
+    application: Application[Any, Any, Any, Any, Any, Any], *, timeout: int = 10
+) -> AsyncIterator[None]:
+    """Long polling inside a running event loop, as ``run_polling`` does in a loop of its own,
+    for as long as the block lasts."""
+    async with application:
+        await application.start()
+        assert application.updater is not None  # built with PTB's default updater
+        await application.updater.start_polling(poll_interval=0, timeout=timeout)
+        try:
+            yield
+        finally:
+            await application.updater.stop()
+            await application.stop()

@@ -26,8 +26,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -36,15 +36,19 @@ import aiohttp
 from telegram import Update
 from telegram.ext import TypeHandler
 
-from adapters.bootstrap import App, build_app, settle_collector
-from adapters.telegram.app import Context, TelegramApp, build_application
+from adapters.bootstrap import App, NoCounters, build_app, settle_collector
+from adapters.telegram.app import Context, TelegramApp
+from adapters.telegram.channel import API_URL, RATE, TelegramSession
+from adapters.telegram.channel import TOKEN as TOKEN_SETTING
 from adapters.telegram.outbound import address
-from adapters.telegram.replay_driver import polling
-from adapters.telegram.stand_in import TOKEN
-from adapters.telegram.updates import callback_update, message_update
-from bench.telegram_baseline import AT, build_baseline
+from bench.telegram_baseline import AT, build_baseline, polling
+from bot.channel import Bot
 from bot.messages import Event, Reply
+from bot.runner import TurnRunner
 from bot.service import Answer
+from bot.settings import Settings
+from testkit.telegram.stand_in import TOKEN
+from testkit.telegram.updates import callback_update, message_update
 
 CHATS = 2000
 WARM_UP = 50
@@ -96,11 +100,14 @@ class _Counter:
             await asyncio.wait_for(self.reached.wait(), 300)
 
 
-async def _run(application: TelegramApp, url: str, button: str) -> list[Wave]:
+async def _run(
+    application: TelegramApp, url: str, button: str, session_of: TelegramSession | None = None
+) -> list[Wave]:
     counter = _Counter()
     application.add_handler(TypeHandler(Update, counter), group=1)
     results = []
-    async with aiohttp.ClientSession() as session, polling(application):
+    serving = polling(application) if session_of is None else _session(session_of)
+    async with aiohttp.ClientSession() as session, serving:
         warm = [
             message_update(n, chat_id=10**9 + n, text="I lost my smartphone")
             for n in range(1, WARM_UP + 1)
@@ -142,7 +149,7 @@ class _Stub:
 def side(name: str) -> list[Wave]:
     """One side's waves, against a fresh stand-in process."""
     stand_in = subprocess.Popen(
-        [sys.executable, "-m", "adapters.telegram.stand_in"], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-m", "testkit.telegram.stand_in"], stdout=subprocess.PIPE, text=True
     )
     assert stand_in.stdout is not None
     url = stand_in.stdout.readline().strip()
@@ -156,24 +163,32 @@ def side(name: str) -> list[Wave]:
             try:
                 service: Any = _Stub(app) if name == "stubbed" else app.service
                 # Turns on the event loop, as `mynumber-bot telegram` runs them on SQLite.
-                application = build_application(
-                    service,
-                    courier=app.courier,
-                    token=TOKEN,
-                    api_url=url,
-                    overall_max_rate=0,
-                    turn_threads=0,
-                    clock=lambda: AT,  # the baseline's moment: messages of the same size
-                )
+                runner = TurnRunner(service, app.courier, threads=0)
+                bot = Bot(service, app.courier, runner, None, NoCounters())
+                settings = Settings({TOKEN_SETTING.name: TOKEN, API_URL.name: url, RATE.name: 0.0})
+                # The baseline's moment: messages of the same size.
+                ours = TelegramSession(bot, settings, polling=True, clock=lambda: AT)
                 app.courier.start()
                 with _settled():  # as the command does before it serves
-                    return asyncio.run(_run(application, url, "topic:lost_phone"))
+                    return asyncio.run(
+                        _run(ours.application, url, "topic:lost_phone", session_of=ours)
+                    )
             finally:
                 app.courier.close()
                 app.database.dispose()
     finally:
         stand_in.terminate()
         stand_in.wait()
+
+
+@asynccontextmanager
+async def _session(session: TelegramSession) -> AsyncIterator[None]:
+    """The channel's session polling, as `mynumber-bot telegram` runs it."""
+    await session.start()
+    try:
+        yield
+    finally:
+        await session.stop()
 
 
 @contextmanager

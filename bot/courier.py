@@ -20,7 +20,9 @@ reminders are due.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import secrets
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -30,7 +32,7 @@ from typing import Literal
 
 from bot.clock import Clock, wall_clock
 from bot.messages import Reply
-from bot.parcel import Parcel
+from bot.parcel import Parcel, dump_replies
 from bot.reminders import ReminderDesk
 from bot.service import Answer, BotService
 from bot.storage import LEASE, Outbox
@@ -38,9 +40,11 @@ from common.errors import Refused, StorageUnavailable
 
 log = logging.getLogger(__name__)
 
-Sender = Callable[[str, Reply], None]
-"""Sends one reply to a channel's address. Raises :class:`Refused` when the platform refuses it
-for good; any other exception is a failure to try again later."""
+Sender = Callable[[str, Reply, str], None]
+"""Sends one reply to a channel's address; the third argument is the reply's key (see
+:func:`reply_key`), the same on every attempt, for platforms that refuse a second copy. Raises
+:class:`Refused` when the platform refuses it for good; any other exception is a failure to
+try again later."""
 Producer = Callable[[Sequence[str]], list[Parcel]]
 """Puts parcels for these channels in the outbox, leased to the caller, and returns them."""
 
@@ -102,17 +106,12 @@ class Courier:
         """Stop pumping ``channel``'s parcels here (its sender is going away)."""
         self.senders.pop(channel, None)
 
-    def delivery(
-        self,
-        answer: Answer,
-        *,
-        refusals: tuple[type[BaseException], ...] = (Refused,),
-        attempts: int = 0,
-    ) -> Delivery:
-        """Around the channel's sending of ``answer``: ``with courier.delivery(answer) as
-        sent:``, calling ``sent.one()`` after each reply. Leaving the block by an exception in
-        ``refusals`` drops what is unsent; by another, keeps it for a later attempt."""
-        return Delivery(self, answer, refusals, attempts)
+    def delivery(self, answer: Answer, *, attempts: int = 0) -> Delivery:
+        """Around the sending of ``answer``: ``with courier.delivery(answer) as sent:``,
+        calling ``sent.one()`` after each reply (:class:`bot.runner.TurnRunner` does). Leaving
+        the block by :class:`Refused` drops what is unsent; by another exception, keeps it for
+        a later attempt."""
+        return Delivery(self, answer, attempts)
 
     def handed_over(self, answer: Answer) -> None:
         """Every reply of ``answer`` reached the user as the turn returned it (the console)."""
@@ -197,8 +196,8 @@ class Courier:
             return False
         try:
             with self.delivery(Answer(parcel.replies, parcel), attempts=parcel.attempts) as sent:
-                for reply in parcel.replies:
-                    send(parcel.address, reply)
+                for index, reply in enumerate(parcel.replies):
+                    send(parcel.address, reply, reply_key(parcel, index, reply))
                     sent.one()
         except Exception:
             log.warning("parcel %d to %s failed on attempt %d", *_about(parcel), exc_info=True)
@@ -262,12 +261,10 @@ class Delivery:
         self,
         courier: Courier,
         answer: Answer,
-        refusals: tuple[type[BaseException], ...],
         attempts: int,
     ) -> None:
         self.courier = courier
         self.answer = answer
-        self.refusals = refusals
         self.attempts = attempts
         self.sent = 0
 
@@ -286,7 +283,7 @@ class Delivery:
         parcel = self.answer.parcel
         if parcel is None:
             return
-        refused = error is not None and isinstance(error, self.refusals)
+        refused = isinstance(error, Refused)
         if refused:
             log.warning("parcel %d refused by the platform; dropped", parcel.id)
         unsent = () if error is None or refused else self.answer.replies[self.sent :]
@@ -298,6 +295,16 @@ class Delivery:
         else:
             what = f"{type(error).__name__} after {self.sent} of {len(self.answer.replies)}"
             self.courier._tell(SendOutcome(parcel, "refused" if refused else "failed", what))
+
+
+def reply_key(parcel: Parcel | None, index: int, reply: Reply) -> str:
+    """The key of one reply, the same on every attempt to send it: its parcel's id and a digest
+    of its content (a parcel kept after a partial failure holds only its unsent replies, so an
+    index would shift). Replies outside the outbox (the store down) are sent once: any key."""
+    if parcel is None:
+        return f"once-{secrets.token_hex(8)}-{index}"
+    digest = hashlib.sha256(dump_replies((reply,)).encode()).hexdigest()[:20]
+    return f"{parcel.id}-{digest}"
 
 
 def _about(parcel: Parcel) -> Sequence[object]:

@@ -49,6 +49,8 @@ class Dialogue:
         number = digits_only(text)
         if command is not None:
             self.on_command(command)
+        elif understanding.asks_hours(text):
+            self.show_hours(understanding.hours_language(text))  # an unknown one: every line
         elif isinstance(step, InputStep):
             # Rule 1 holds here too; what was typed is still read as the answer asked for.
             urgent = understanding.mentions(text).urgent_topic()
@@ -137,11 +139,7 @@ class Dialogue:
         elif command == "reminders":
             self.reminding.show()
         elif command == "hours":
-            phone_language = turn.state.slots.get("phone_language")
-            text, cards = turn.render.all_hours(
-                turn.event.at, turn.language, phone_language, first=turn.written_first
-            )
-            turn.say(text, turn.menu_button(), cards)
+            self.show_hours(turn.state.slots.get("phone_language"))
         elif command == "language":
             choices = turn.flows.choices["ui_language"]
             turn.say(
@@ -153,6 +151,15 @@ class Dialogue:
             turn.say(turn.text("thanks.reply"), turn.menu_button())
         else:
             walker.show_menu()
+
+    def show_hours(self, phone_language: str | None) -> None:
+        """Every line and whether it is open now, for a caller of ``phone_language`` (of every
+        language when None)."""
+        turn = self.turn
+        text, cards = turn.render.all_hours(
+            turn.event.at, turn.language, phone_language, first=turn.written_first
+        )
+        turn.say(text, turn.menu_button(), cards)
 
     def on_input(self, step: InputStep, text: str, *, quiet: bool = False) -> None:
         """Validate and keep the input; ``quiet``: a refused one was not meant as input."""

@@ -7,7 +7,6 @@ what is wrong; they never keep what they refuse.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -116,19 +115,6 @@ class InquiryDraft:
     consent_at: datetime
     notice_version: str
     created_at: datetime
-
-    def staff_notice(self) -> str:
-        """What staff are told of it at once, as JSON: no e-mail, no text (those only to a
-        staff member who asks, and that is recorded)."""
-        return json.dumps(
-            {
-                "reference": self.reference,
-                "topic": self.topic,
-                "locale": self.locale,
-                "channel": self.channel,
-                "created_at": self.created_at.isoformat(),
-            }
-        )
 
 
 _DRAFT_SLOTS = ("inquiry_key", "email", "text", "consent_at", "notice_version")

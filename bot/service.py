@@ -12,6 +12,7 @@ from bot.engine import Engine, TurnResult
 from bot.inquiry import InquiryDraft
 from bot.messages import Event, Reply
 from bot.parcel import Parcel
+from bot.staff import Notice
 from bot.state import ConversationState
 from bot.storage import ConversationStore, Transaction
 from common.errors import StorageConflict, StorageUnavailable
@@ -112,9 +113,10 @@ class BotService:
 
 
 def _notice(transaction: Transaction, channel: str, draft: InquiryDraft) -> Parcel:
-    """A parcel whose address says all (:meth:`InquiryDraft.staff_notice`); its one reply,
-    the reference, is what a channel without richer rendering would show."""
-    return transaction.enqueue(channel, draft.staff_notice(), (Reply(draft.reference),))
+    """A parcel whose address says all (:class:`bot.staff.Notice`); its one reply, the
+    reference, is what a channel without richer rendering would show."""
+    address = Notice.of(draft).as_address()
+    return transaction.enqueue(channel, address, (Reply(draft.reference),))
 
 
 def _read_state(transaction: Transaction) -> ConversationState | None:

@@ -96,6 +96,7 @@ class Understanding:
         for option in flows.choices["commands"].options:
             for phrase in option.phrases():
                 self._commands[normalize(phrase)] = option.id
+        self._language_codes = {option.id for option in flows.choices["phone_language"].options}
         self._ui_languages = {
             normalize(phrase): option.id
             for option in flows.choices["ui_language"].options
@@ -116,6 +117,19 @@ class Understanding:
         if normalized.startswith("/"):
             normalized = normalized.split("@", 1)[0].split(" ", 1)[0]
         return self._commands.get(normalized)
+
+    def asks_hours(self, text: str) -> bool:
+        """Whether the message is the hours command followed by something (``hours th``)."""
+        command, _, rest = normalize(text).partition(" ")
+        return bool(rest) and self.command(command) == "hours"
+
+    def hours_language(self, text: str) -> str | None:
+        """The language of ``hours th``, ``受付時間 タイ語``: after the hours command, a language's
+        code or its name in any language; None when what follows names none."""
+        rest = normalize(text).partition(" ")[2]
+        if rest in self._language_codes:
+            return rest
+        return self.ui_language(rest) or self.exactly("phone_language", rest)
 
     def ui_language(self, text: str) -> str | None:
         """A language named by its own name, as the whole message (exactly, no typos)."""

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from adapters.bootstrap import build_app
-from adapters.replay import Driver, channel_driver, run_transcript
-from bot.transcripts import find_transcripts, load_transcript
+from testkit.replay import Driver, channel_driver, run_transcript
+from testkit.transcripts import find_transcripts, load_transcript
 
 REPO = Path(__file__).resolve().parents[1]
 TRANSCRIPTS = REPO / "tests" / "transcripts"

@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 
 from adapters.bootstrap import App, build_app
-from adapters.replay import ServiceDriver, run_transcript
-from adapters.sql.inquiries import SqlInquiryStore
+from adapters.sql.staff import SqlInquiries
 from bot.messages import Reply
 from bot.mynumber import mask_individual_numbers
-from bot.transcripts import find_transcripts, load_transcript
+from testkit.replay import ServiceDriver, run_transcript
+from testkit.transcripts import find_transcripts, load_transcript
 
 REPO = Path(__file__).resolve().parents[1]
 TRANSCRIPTS = Path(__file__).resolve().parent / "transcripts"
@@ -78,7 +78,7 @@ class _RecordingDriver:
 
 def test_only_sent_inquiries_are_stored_and_without_individual_numbers(app: App) -> None:
     """Declined and cancelled inquiries leave nothing (rule 5); no Individual Number is kept (6)."""
-    inquiries = SqlInquiryStore(app.database)
+    inquiries = SqlInquiries(app.database)
     before = {record.reference for record in inquiries.export()}
     driver = _RecordingDriver(ServiceDriver(app.service))
     for path in FILES:

@@ -1,17 +1,9 @@
-"""`mynumber-bot serve`: one ASGI app for every channel, for deployments with several workers.
+"""`mynumber-bot serve`: one ASGI app for every configured channel, for deployments with several
+workers.
 
-Routes:
+Routes: each served channel's own (``POST /telegram``, ``POST /slack/events``, ...: see each
+channel's folder), and
 
-- ``POST /telegram``: the Telegram webhook, when ``TELEGRAM_BOT_TOKEN`` and
-  ``TELEGRAM_WEBHOOK_SECRET`` are set. The ``X-Telegram-Bot-Api-Secret-Token`` header must equal
-  the secret (compared in constant time; 403 otherwise, and nothing is read further); 400 for a
-  body that is not an update. The answer (200) comes once the update has been handled and its
-  replies sent (a failing turn gets the adapter's apology, and 200 too); a redelivered update is
-  not answered twice (the service remembers every update id it answered, in the database all
-  workers share).
-- ``POST /slack/events``: events, the slash command and buttons, when ``SLACK_BOT_TOKEN`` and
-  ``SLACK_SIGNING_SECRET`` are set (:func:`adapters.slack.web.slack_route`; 401 when badly
-  signed).
 - ``GET /healthz``: 200 ``{"status": "ok", "database": "ok"}`` when ``SELECT 1`` succeeds;
   503 ``{"status": "degraded", "database": "unavailable"}`` when it does not. The bot still
   answers meanwhile (numbers and hours need no storage): health reports the degradation, the
@@ -21,112 +13,84 @@ Routes:
   from the database: replies in the outbox not yet sent, and reminders not yet fired (left out
   while it cannot be read).
 
-A channel that is not configured answers 404 saying which settings it needs. Every worker
-process builds its own app (:func:`create_app`, uvicorn's factory) and shares nothing with the
-others but the database.
+A channel is served when its settings are given (a half-configured one stops `serve` before
+it starts); any other path answers 404, naming the channels not served and what they need.
+Every worker process builds its own app (:func:`create_app`, uvicorn's factory) and shares
+nothing with the others but the database.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hmac
-import json
 import logging
 import os
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.routing import Mount, Route
+from starlette.types import Receive, Scope, Send
 
-from adapters.serve.command import METRICS_DIR_VARIABLE, WORKERS_VARIABLE
+from adapters.host import LOG_FORMAT, Host, notice_senders, read_settings, web_app
+from adapters.registry import CHANNELS
 from adapters.serve.metrics import CONTENT_TYPE, MeteredService, Metrics, SharedFigures, gauge
-from adapters.telegram.command import DEFAULT_TELEGRAM_RATE, TELEGRAM_RATE_VARIABLE
+from adapters.settings import DATABASE_URL, METRICS_DIR
+from bot.channel import Channel
+from bot.settings import Settings
 
 if TYPE_CHECKING:
     from adapters.bootstrap import App
     from adapters.sql.database import Database
-    from adapters.telegram.app import TelegramApp
 
 log = logging.getLogger(__name__)
 
-TELEGRAM_PATH = "/telegram"
-SLACK_PATH = "/slack/events"
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 HEALTH_TIMEOUT = 3.0  # seconds a health check waits for the database
 SHARE_EVERY = 1.0  # seconds between writes of a worker's figures for the others
-MAX_UPDATE_BYTES = 1024 * 1024  # a Telegram update is a few kilobytes
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """What ``serve`` reads from the environment (DESIGN.md's names)."""
+def wanted(channel: Channel, settings: Settings) -> bool:
+    """Whether any of the channel's own settings (those without a default) is given."""
+    return any(s.default is None and s.name in settings.values for s in channel.settings)
 
-    database_url: str | None = None
-    telegram_token: str | None = None
-    telegram_secret: str | None = None
-    telegram_api_url: str | None = None
-    slack_token: str | None = None
-    slack_secret: str | None = None
-    slack_api_url: str | None = None
-    workers: int = 1
-    telegram_rate: float = 30.0  # messages a second for the whole bot; 0: no limit
-    metrics_dir: str | None = None  # the workers' shared figures (`serve` makes the folder)
-    environ: Mapping[str, str] = field(default_factory=dict)
 
-    @classmethod
-    def from_environ(cls, environ: Mapping[str, str], db: str | None = None) -> Settings:
-        return cls(
-            database_url=db or environ.get("DATABASE_URL") or None,
-            telegram_token=environ.get("TELEGRAM_BOT_TOKEN") or None,
-            telegram_secret=environ.get("TELEGRAM_WEBHOOK_SECRET") or None,
-            telegram_api_url=environ.get("TELEGRAM_API_URL") or None,
-            slack_token=environ.get("SLACK_BOT_TOKEN") or None,
-            slack_secret=environ.get("SLACK_SIGNING_SECRET") or None,
-            slack_api_url=environ.get("SLACK_API_URL") or None,
-            workers=max(1, int(environ.get(WORKERS_VARIABLE) or 1)),
-            telegram_rate=float(environ.get(TELEGRAM_RATE_VARIABLE) or DEFAULT_TELEGRAM_RATE),
-            metrics_dir=environ.get(METRICS_DIR_VARIABLE) or None,
-            environ=dict(environ),
+def served_channels(settings: Settings) -> tuple[list[Channel], dict[str, list[str]]]:
+    """The channels to serve, and why each other is not (its problems)."""
+    served, not_served = [], {}
+    for channel in CHANNELS:
+        problems = channel.problems(settings, alone=False)
+        if wanted(channel, settings) and not problems:
+            served.append(channel)
+        elif channel.settings:  # a channel without settings (the console) is never served
+            not_served[channel.name] = problems
+    return served, not_served
+
+
+class _Channels:
+    """The served channels' routes, once the lifespan has opened them (an ASGI app, mounted
+    at the root: Starlette's routes are fixed before the lifespan runs)."""
+
+    def __init__(self, not_served: dict[str, list[str]]) -> None:
+        self.not_served = not_served
+        self.app: Starlette | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.app is None:
+            response: Response = _starting()
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    async def not_found(self, _request: Request, _exc: Exception) -> Response:
+        why = "; ".join(
+            f"{name} is not served ({' '.join(problems)})"
+            for name, problems in self.not_served.items()
         )
-
-    @property
-    def telegram_rate_per_worker(self) -> float:
-        """Telegram's limit is the bot's, not a worker's: each worker keeps to its share."""
-        return self.telegram_rate / self.workers
-
-    @property
-    def telegram(self) -> bool:
-        return bool(self.telegram_token and self.telegram_secret)
-
-    @property
-    def slack(self) -> bool:
-        return bool(self.slack_token and self.slack_secret)
-
-    def channels(self) -> list[str]:
-        return [name for name, on in (("telegram", self.telegram), ("slack", self.slack)) if on]
-
-
-NOT_CONFIGURED = {
-    "telegram": "Telegram is not configured on this server: set TELEGRAM_BOT_TOKEN and "
-    "TELEGRAM_WEBHOOK_SECRET",
-    "slack": "Slack is not configured on this server: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET",
-}
-
-
-@dataclass
-class _Running:
-    """What the lifespan opened: the bot, and each configured channel's handler."""
-
-    bot: App | None = None
-    telegram: TelegramApp | None = None
-    slack: ASGIApp | None = None
+        error = "no route here answers this path" + (f": {why}" if why else "")
+        return JSONResponse({"error": error, "not served": self.not_served}, 404)
 
 
 def build_asgi_app(
@@ -134,11 +98,14 @@ def build_asgi_app(
 ) -> Starlette:
     """The web app; the bot, the database and the channels are opened by its lifespan (run it
     under uvicorn, or in a ``with TestClient(app)`` block)."""
-    settings = settings or Settings.from_environ(os.environ)
+    settings = settings or read_settings(os.environ)
     metrics = metrics or Metrics()
-    metrics.channels(settings.channels())
-    running = _Running()
-    shared = SharedFigures(Path(settings.metrics_dir)) if settings.metrics_dir else None
+    served, not_served = served_channels(settings)
+    metrics.channels(channel.name for channel in served)
+    metrics_dir = settings.get(METRICS_DIR)
+    shared = SharedFigures(Path(metrics_dir)) if metrics_dir else None
+    channels = _Channels(not_served)
+    running: dict[str, App] = {}
 
     async def share_figures() -> None:
         assert shared is not None
@@ -148,37 +115,47 @@ def build_asgi_app(
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        from adapters.bootstrap import build_app, build_engine, settle_collector
+        from adapters.host import turn_threads
+        from adapters.sql.database import database_url
+
         sharing = asyncio.create_task(share_figures()) if shared is not None else None
+        url = database_url(settings.get(DATABASE_URL))
+        engine = build_engine()
+        app = build_app(
+            url,
+            settings=settings,
+            engine=engine,
+            notify=notice_senders(settings, engine.catalog),
+            threads=turn_threads(url, alone=False),
+            wrap=lambda service: MeteredService(service, metrics),
+        )
+        running["app"] = app
+        host = Host(app, settings, served, alone=False, counters=metrics)
+        app.courier.start()
         try:
-            await _open(settings, metrics, running)
+            await host.start()
+            channels.app = web_app(host.routes, exception_handlers={404: channels.not_found})
+            settle_collector()
+            log.info("serving %s", ", ".join(c.name for c in served) or "no channel")
             yield
         finally:
+            channels.app = None
             if sharing is not None:
                 sharing.cancel()
-            await _close(running)
+            await host.stop()
+            # Off the loop: the courier's thread may be waiting for a send on it.
+            await asyncio.to_thread(app.courier.close)
+            app.runner.close()
+            app.database.dispose()
+            running.clear()
             if shared is not None:
                 shared.write(metrics)  # the last figures, for the sum after this worker
 
-    async def telegram(request: Request) -> Response:
-        if not settings.telegram:
-            return _not_configured("telegram")
-        application = running.telegram
-        if application is None:
-            return _starting()
-        assert settings.telegram_secret is not None
-        given = request.headers.get(SECRET_HEADER, "").encode("latin-1")
-        if not hmac.compare_digest(given, settings.telegram_secret.encode()):
-            return JSONResponse({"error": f"wrong or missing {SECRET_HEADER}"}, status_code=403)
-        update = await _read_update(request, application)
-        if isinstance(update, Response):
-            return update
-        await application.process_update(update)
-        return Response(status_code=200)
-
     async def health(_request: Request) -> Response:
-        if running.bot is None:
+        if "app" not in running:
             return _starting()
-        if await _database_answers(running.bot.database):
+        if await _database_answers(running["app"].database):
             return JSONResponse({"status": "ok", "database": "ok"})
         return JSONResponse({"status": "degraded", "database": "unavailable"}, status_code=503)
 
@@ -187,14 +164,13 @@ def build_asgi_app(
         if shared is not None and request.query_params.get("worker") != "this":
             shared.write(metrics)  # this worker's, as of now
             figures = Metrics.summed(shared.read())
-        backlog = await _backlog(running.bot.database) if running.bot is not None else ""
+        backlog = await _backlog(running["app"].database) if "app" in running else ""
         return PlainTextResponse(figures.render() + backlog, media_type=CONTENT_TYPE)
 
     routes = [
-        Route(TELEGRAM_PATH, telegram, methods=["POST"]),
-        Route(SLACK_PATH, _SlackDispatch(settings, running), methods=["POST"]),
         Route("/healthz", health, methods=["GET"]),
         Route("/metrics", metrics_page, methods=["GET"]),
+        Mount("/", app=channels),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.metrics = metrics
@@ -205,119 +181,8 @@ def build_asgi_app(
 def create_app() -> Starlette:
     """uvicorn's app factory (``adapters.serve.app:create_app``): each worker process calls it,
     and reads its settings, ``DATABASE_URL`` included, from the environment."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s [%(process)d] %(name)s %(message)s"
-    )
-    return build_asgi_app(Settings.from_environ(os.environ))
-
-
-class _SlackDispatch:
-    """``POST /slack/events``: Bolt's route once the lifespan built it (an ASGI app, so that
-    :func:`slack_route` is mounted as it is, signature checks included)."""
-
-    def __init__(self, settings: Settings, running: _Running) -> None:
-        self.settings, self.running = settings, running
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not self.settings.slack:
-            response = _not_configured("slack")
-        elif self.running.slack is None:
-            response = _starting()
-        else:
-            await self.running.slack(scope, receive, send)
-            return
-        await response(scope, receive, send)
-
-
-async def _open(settings: Settings, metrics: Metrics, running: _Running) -> None:
-    from adapters.bootstrap import App, build_app, settle_collector
-    from adapters.slack.command import DEFAULT_API_URL as SLACK_API_URL
-    from adapters.slack.command import staff_desk
-    from adapters.slack.staff import NOTICES
-
-    client = None
-    if settings.slack:
-        from adapters.slack.web import web_client
-
-        client = web_client(str(settings.slack_token), settings.slack_api_url or SLACK_API_URL)
-    # Inquiries from any channel go to the staff's Slack channel when one is configured.
-    desk = staff_desk(settings.environ, client)
-    built = build_app(settings.database_url, notify={NOTICES: desk.announce} if desk else None)
-    bot = App(
-        database=built.database,
-        service=MeteredService(built.service, metrics),
-        courier=built.courier,
-    )
-    running.bot = bot
-    bot.courier.start()
-    if settings.telegram:
-        from adapters.telegram.app import API_URL, build_application, route_parcels
-        from adapters.telegram.outbound import retrying
-
-        application = build_application(
-            bot.service,
-            courier=bot.courier,
-            token=str(settings.telegram_token),
-            api_url=settings.telegram_api_url or API_URL,
-            turn_threads=1 if bot.database.is_sqlite else None,
-            overall_max_rate=settings.telegram_rate_per_worker,
-        )
-        running.telegram = application
-        # initialize() asks getMe (the bot's username, for mentions in groups); start() runs
-        # PTB's update queue. The webhook itself is set once per deployment, not per worker
-        # (`mynumber-bot serve --telegram-webhook-url`).
-        await retrying(application.initialize)  # getMe, again after a network error
-        await application.start()
-        route_parcels(application, bot.courier)
-    if settings.slack:
-        from adapters.slack.app import build_bolt_app
-        from adapters.slack.staff_store import SqlStaffLog
-        from adapters.slack.web import slack_route
-
-        assert client is not None
-        staff = (desk, SqlStaffLog(bot.database)) if desk else None
-        bolt = build_bolt_app(
-            bot, client=client, signing_secret=str(settings.slack_secret), staff=staff
-        )
-        running.slack = slack_route(bolt, SLACK_PATH).app
-    settle_collector()
-    log.info("serving %s", ", ".join(settings.channels()) or "no channel (health and metrics)")
-
-
-async def _close(running: _Running) -> None:
-    application, running.telegram, running.slack = running.telegram, None, None
-    try:
-        if application is not None:
-            if application.running:
-                await application.stop()
-            await application.shutdown()
-            if application.post_shutdown is not None:  # ends the adapter's turn thread
-                await application.post_shutdown(application)
-    finally:
-        if running.bot is not None:
-            # Off the loop: the courier's thread may be waiting for a send on it.
-            await asyncio.to_thread(running.bot.courier.close)
-            running.bot.database.dispose()
-            running.bot = None
-
-
-async def _read_update(request: Request, application: TelegramApp) -> Any:
-    """The request's Update, or the Response refusing it."""
-    from telegram import Update
-
-    if int(request.headers.get("content-length") or 0) > MAX_UPDATE_BYTES:
-        return JSONResponse({"error": "update too large"}, status_code=413)
-    body = await request.body()
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return JSONResponse({"error": "the body is not JSON"}, status_code=400)
-    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-        return JSONResponse({"error": "the body is not a Telegram update"}, status_code=400)
-    try:
-        return Update.de_json(data, application.bot)
-    except Exception:  # PTB raises KeyError, TypeError... on malformed updates
-        return JSONResponse({"error": "the body is not a Telegram update"}, status_code=400)
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    return build_asgi_app(read_settings(os.environ))
 
 
 async def _backlog(database: Database) -> str:
@@ -366,10 +231,6 @@ async def _database_answers(database: Database) -> bool:
         log.warning("health check: the database does not answer (%s)", type(exc).__name__)
         return False
     return True
-
-
-def _not_configured(channel: str) -> Response:
-    return JSONResponse({"error": NOT_CONFIGURED[channel]}, status_code=404)
 
 
 def _starting() -> Response:

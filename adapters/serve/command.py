@@ -1,12 +1,12 @@
-"""`mynumber-bot serve`: every channel in one web app (:mod:`adapters.serve.app`), under uvicorn,
-in one process or several (``--workers N``).
+"""`mynumber-bot serve`: every configured channel in one web app (:mod:`adapters.serve.app`),
+under uvicorn, in one process or several (``--workers N``).
 
 The workers share nothing but the database: each imports the app through uvicorn's factory
 (``adapters.serve.app:create_app``) and reads its settings from the environment, which is why
-``--db`` is passed on as ``DATABASE_URL``. The schema is brought up to date here, once, before
-any worker starts: SQLite is upgraded (as every command does), PostgreSQL must have been
-migrated with `mynumber-bot db upgrade` (checked; a database that cannot be reached only warns,
-as the bot answers numbers and hours without it).
+``--db`` is passed on as ``DATABASE_URL``. Before any worker starts, this process checks the
+settings, brings the schema up to date (SQLite is upgraded, as every command does; PostgreSQL
+must have been migrated with `mynumber-bot db upgrade`: checked) and lets each served channel
+prepare what is done once per deployment (Telegram's webhook, with ``--telegram-webhook-url``).
 """
 
 from __future__ import annotations
@@ -14,25 +14,24 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Mapping, MutableMapping
+from collections.abc import MutableMapping
 from typing import Any
 
+from adapters.registry import CHANNELS
+
 APP_FACTORY = "adapters.serve.app:create_app"
-# Set for the workers: how many of them share the bot's limits (Telegram's 30 messages/s).
-WORKERS_VARIABLE = "MYNUMBER_BOT_WORKERS"
-METRICS_DIR_VARIABLE = "MYNUMBER_BOT_METRICS_DIR"  # where the workers share their figures
 
 
 def add_serve_parser(commands: Any) -> None:
-    """Add the ``serve`` subcommand to the CLI's subparsers."""
+    """Add the ``serve`` subcommand to the CLI's subparsers, with the channels' options."""
+    from adapters.host import add_options
+
     parser: argparse.ArgumentParser = commands.add_parser(
         "serve",
-        help="serve POST /telegram, POST /slack/events, GET /healthz and GET /metrics",
-        description="One web app for every channel, in one or several worker processes. "
-        "Environment: DATABASE_URL, TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET (POST "
-        "/telegram), TELEGRAM_API_URL, SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (POST "
-        "/slack/events), SLACK_API_URL, SLACK_STAFF_CHANNEL. On PostgreSQL run "
-        "`mynumber-bot db upgrade` first.",
+        help="every configured channel's routes, GET /healthz and GET /metrics",
+        description="One web app for every channel whose settings are given, in one or several "
+        "worker processes. Environment: DATABASE_URL and each channel's settings (.env.example "
+        "lists them). On PostgreSQL run `mynumber-bot db upgrade` first.",
     )
     parser.add_argument("--port", type=_port, default=8080, help="HTTP port (default: 8080)")
     parser.add_argument("--host", default="127.0.0.1", help="address (default: 127.0.0.1)")
@@ -40,12 +39,8 @@ def add_serve_parser(commands: Any) -> None:
         "--workers", type=_positive, default=1, help="worker processes (default: 1)"
     )
     parser.add_argument("--db", help="database URL (default: DATABASE_URL, else an SQLite file)")
-    parser.add_argument(
-        "--telegram-webhook-url",
-        metavar="URL",
-        help="before serving, point Telegram's webhook at this public HTTPS URL (ending in "
-        "/telegram) with the secret, and register the command menu: once, not per worker",
-    )
+    for channel in CHANNELS:
+        add_options(parser, channel, alone=False)
     parser.set_defaults(handler=run_serve)
 
 
@@ -68,51 +63,46 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _problem(environ: Mapping[str, str], args: argparse.Namespace) -> str | None:
-    telegram = bool(environ.get("TELEGRAM_BOT_TOKEN"))
-    if telegram != bool(environ.get("TELEGRAM_WEBHOOK_SECRET")):
-        # Without the secret anyone who finds the URL could post updates as any user.
-        return "Telegram needs both TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET"
-    if bool(environ.get("SLACK_BOT_TOKEN")) != bool(environ.get("SLACK_SIGNING_SECRET")):
-        return "Slack needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET"
-    if args.telegram_webhook_url and not telegram:
-        return "--telegram-webhook-url needs TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET"
-    return None
-
-
 def run_serve(args: argparse.Namespace, environ: MutableMapping[str, str] = os.environ) -> int:
     """Serve until SIGINT or SIGTERM; 2 when the settings are incomplete or the schema old."""
-    problem = _problem(environ, args)
-    if problem is not None:
-        return _fail(problem)
-
     import logging
 
+    from adapters.host import LOG_FORMAT, options_of, read_settings
+    from adapters.serve.app import served_channels, wanted
+    from adapters.settings import DATABASE_URL, METRICS_DIR, WORKERS
     from adapters.sql.database import database_url
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s [%(process)d] %(name)s %(message)s"
-    )
+    settings = read_settings(environ, **options_of(args, CHANNELS, alone=False))
+    problems = [
+        f"{channel.name}: {problem}"
+        for channel in CHANNELS
+        if wanted(channel, settings)
+        for problem in channel.problems(settings, alone=False)
+    ]
+    if problems:
+        # A channel half configured: serving without it would hide the mistake.
+        for problem in problems:
+            _fail(problem)
+        return 2
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
-    url = database_url(args.db)
-    environ["DATABASE_URL"] = url  # what the workers' create_app reads
-    environ[WORKERS_VARIABLE] = str(args.workers)  # so each keeps to its share of flood limits
-    problem = _prepare_database(url)
-    if problem is not None:
-        return _fail(problem)
-    if args.telegram_webhook_url:
-        import asyncio
-
-        asyncio.run(_set_webhook(url, environ, args.telegram_webhook_url))
-    if not (environ.get("TELEGRAM_BOT_TOKEN") or environ.get("SLACK_BOT_TOKEN")):
+    url = database_url(settings.get(DATABASE_URL))
+    environ[DATABASE_URL.name] = url  # what the workers' create_app reads
+    environ[WORKERS.name] = str(args.workers)  # so each keeps to its share of flood limits
+    outdated = _prepare_database(url)
+    if outdated is not None:
+        return _fail(outdated)
+    served, _ = served_channels(settings)
+    if not served:
         logging.warning("no channel is configured: only /healthz and /metrics will answer")
+    _prepare_channels(url, settings, served)
 
     import shutil
     import tempfile
 
     # The workers' figures, summed on every scrape; a folder of this run's own.
     figures = tempfile.mkdtemp(prefix="mynumber-metrics-")
-    environ[METRICS_DIR_VARIABLE] = figures
+    environ[METRICS_DIR.name] = figures
     try:
         _run_uvicorn(args)
     finally:
@@ -153,32 +143,21 @@ def _prepare_database(url: str) -> str | None:
     return None
 
 
-async def _set_webhook(url: str, environ: Mapping[str, str], webhook_url: str) -> None:
-    """Point Telegram at ``webhook_url`` and register the command menu, from this one process."""
-    from adapters.bootstrap import build_app
-    from adapters.telegram.app import ALLOWED_UPDATES, API_URL, build_application
-    from adapters.telegram.outbound import retrying
+def _prepare_channels(url: str, settings: Any, served: Any) -> None:
+    """What each served channel does once per deployment, from this one process."""
+    import asyncio
 
-    app = build_app(url)
+    from adapters.bootstrap import build_app
+
+    app = build_app(url, settings=settings)
     try:
-        application = build_application(
-            app.service,
-            courier=app.courier,  # not started: this process only sets the webhook
-            token=environ["TELEGRAM_BOT_TOKEN"],
-            api_url=environ.get("TELEGRAM_API_URL") or API_URL,
-        )
-        await retrying(application.initialize)
-        try:
-            if application.post_init is not None:
-                await application.post_init(application)  # the command menu
-            await application.bot.set_webhook(
-                webhook_url,
-                secret_token=environ["TELEGRAM_WEBHOOK_SECRET"],
-                allowed_updates=ALLOWED_UPDATES,
-            )
-        finally:
-            await application.shutdown()
-            if application.post_shutdown is not None:
-                await application.post_shutdown(application)
+        bot = app.bot()
+
+        async def prepare() -> None:
+            for channel in served:
+                await channel.prepare(bot, settings, alone=False)
+
+        asyncio.run(prepare())
     finally:
+        app.runner.close()
         app.database.dispose()

@@ -189,6 +189,11 @@ class Metrics:
             ("channel",),
         )
         self.inquiries = Counter("mynumber_inquiries_total", "Written inquiries stored.")
+        self.channel_events = Counter(
+            "mynumber_channel_events_total",
+            "What channels count of their own (LINE's pushes, say), by channel and event.",
+            ("channel", "event"),
+        )
         self.turn_seconds = Histogram(
             "mynumber_turn_seconds",
             "Time to handle one turn, storage included, in seconds.",
@@ -203,6 +208,10 @@ class Metrics:
                 counter.touch(channel=name)
             self.turn_seconds.touch(name)
 
+    def count(self, name: str, channel: str, amount: int = 1) -> None:
+        """:class:`bot.channel.Counters`: a channel's own event, counted."""
+        self.channel_events.inc(amount, channel=channel, event=name)
+
     def count_inquiry(self, _draft: InquiryDraft) -> None:
         """An ``on_inquiry`` listener: called once per inquiry stored, after its commit."""
         self.inquiries.inc()
@@ -214,6 +223,7 @@ class Metrics:
             self.errors,
             self.redeliveries,
             self.inquiries,
+            self.channel_events,
             self.turn_seconds,
         )
 

@@ -1,9 +1,3 @@
-"""The Slack adapter: Bolt app, Block Kit rendering, staff channel, stand-in Web API, replay.
-
-Only :mod:`adapters.slack.command` is light enough to import at start-up; it loads the rest
-when `mynumber-bot slack` runs.
-"""
-
-from adapters.slack.command import add_slack_parser
-
-__all__ = ["add_slack_parser"]
+"""The Slack channel (:mod:`adapters.slack.channel`): Bolt translating between Slack and the
+turn runner, Block Kit rendering, and the staff's inbox in a channel. Importing this loads no
+part of Slack's libraries."""

@@ -14,13 +14,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.catalog import FALLBACK, Catalog
+from bot.language import catalog_language
 
 log = logging.getLogger(__name__)
-
-
-def language_of(locale: str | None) -> str:
-    """``ja-JP`` → ``ja``; English when Slack did not say."""
-    return locale.replace("_", "-").split("-", 1)[0].lower() if locale else FALLBACK
 
 
 class Texts:
@@ -34,7 +30,8 @@ class Texts:
 
     def __call__(self, locale: str | None, key: str, /, **params: object) -> str:
         source = self.staff if key in self._staff_keys else self.catalog
-        return source.text(language_of(locale), key, **params)
+        language = catalog_language(locale, source.languages) or FALLBACK
+        return source.text(language, key, **params)
 
 
 class UserLocales:

@@ -42,7 +42,7 @@ def address(
 def sender(client: WebClient) -> Sender:
     """Posts one reply to an :func:`address`; :class:`Refused` when Slack will never take it."""
 
-    def send(to: str, reply: Reply) -> None:
+    def send(to: str, reply: Reply, _key: str) -> None:
         where = json.loads(to)
         if "response_url" in where:
             respond = Respond(response_url=where["response_url"])

@@ -1,17 +1,16 @@
-"""The staff channel: each new inquiry announced without personal data, and its two buttons.
+"""The staff's inbox (:mod:`bot.staff`) rendered in a Slack channel: each new inquiry posted
+without personal data, and its two buttons.
 
 The channel post carries reference, topic, language and time only: a channel is read by many
-and kept for long. "Show details" shows the e-mail and text to the one who pressed, ephemerally,
-after recording who and when; "Mark answered" records who and when, once.
+and kept for long. "Show details" shows the e-mail and text to the one who pressed, ephemerally
+(the inbox records who and when first); "Mark answered" records who and when, once.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack
@@ -22,36 +21,11 @@ from adapters.slack.blocks import Block, button, escape, section, sections
 from adapters.slack.language import Texts, UserLocales
 from adapters.slack.outbound import post_message
 from bot.messages import Reply
+from bot.staff import Notice, StaffInbox, StoredInquiry
 
 JAPAN = ZoneInfo("Asia/Tokyo")
 DETAILS_ACTION = "staff-details"
 ANSWERED_ACTION = "staff-answered"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class InquiryDetails:
-    """A stored inquiry as staff see it; ``email``, ``text``, ``application_id`` are personal."""
-
-    reference: str
-    topic: str | None
-    locale: str
-    channel: str
-    created_at: datetime
-    email: str
-    text: str
-    application_id: str | None
-    answered_by: str | None = None
-    answered_at: datetime | None = None
-
-
-class StaffLog(Protocol):
-    """Where staff actions are kept (:class:`adapters.slack.staff_store.SqlStaffLog`)."""
-
-    def lookup(self, reference: str) -> InquiryDetails | None: ...
-
-    def record_details_viewed(self, reference: str, staff: str, at: datetime) -> None: ...
-
-    def mark_answered(self, reference: str, staff: str, at: datetime) -> bool: ...
 
 
 NOTICES = "slack-staff"  # the outbox channel of the staff's posts
@@ -69,38 +43,31 @@ class StaffDesk:
         self.texts = texts
         self.locale = locale  # the channel's language, for what everyone in it reads
 
-    def announce(self, notice: str, _reply: Reply) -> None:
-        """Post an inquiry's notice (:meth:`InquiryDraft.staff_notice`) to the staff channel:
-        the courier's sender of the ``staff`` outbox channel."""
-        fields = json.loads(notice)
+    def announce(self, address: str, _reply: Reply, _key: str) -> None:
+        """Post an inquiry's notice (:class:`bot.staff.Notice`) to the staff channel: the
+        courier's sender of the :data:`NOTICES` outbox channel."""
+        notice = Notice.from_address(address)
         post = self._post(
-            fields["reference"],
-            fields["topic"],
-            fields["locale"],
-            fields["channel"],
-            datetime.fromisoformat(fields["created_at"]),
+            notice.reference, notice.topic, notice.locale, notice.channel, notice.created_at
         )
         post_message(self.client, channel=self.channel, **post)
 
-    def register(
-        self, bolt: BoltApp, store: StaffLog, *, on_finished: Callable[[str], None] | None = None
-    ) -> None:
-        """Answer the two buttons of the posts; ``on_finished`` as in the adapter."""
+    def register(self, bolt: BoltApp, inbox: StaffInbox, finished: Callable[[str], None]) -> None:
+        """Answer the two buttons of the posts; ``finished`` once each press is handled."""
         locales = UserLocales(self.client)
 
         def handle(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
             ack()
             try:
-                self._press(body, action, store, locales)
+                self._press(body, action, inbox, locales)
             finally:
-                if on_finished is not None:
-                    on_finished(body["trigger_id"])
+                finished(body["trigger_id"])
 
         bolt.action(DETAILS_ACTION)(handle)
         bolt.action(ANSWERED_ACTION)(handle)
 
     def _press(
-        self, body: dict[str, Any], action: dict[str, Any], store: StaffLog, locales: UserLocales
+        self, body: dict[str, Any], action: dict[str, Any], inbox: StaffInbox, locales: UserLocales
     ) -> None:
         user, channel = body["user"]["id"], body["channel"]["id"]
         locale = locales.get(user)
@@ -108,18 +75,20 @@ class StaffDesk:
         if channel != self.channel:  # a post forwarded elsewhere: its buttons stay inert
             self._tell(channel, user, self.texts(locale, "staff.wrong_channel"))
             return
-        details = store.lookup(reference)
-        if details is None:
-            self._tell(channel, user, self.texts(locale, "staff.not_found", reference=reference))
-            return
         at = datetime.fromtimestamp(float(action["action_ts"]), UTC)
         staff = f"slack:{body['team']['id']}:{user}"
         if action["action_id"] == DETAILS_ACTION:
-            # Recorded before it is shown: nobody sees the details without leaving a trace.
-            store.record_details_viewed(reference, staff, at)
-            self._tell(channel, user, self._details(locale, details))
-        elif store.mark_answered(reference, staff, at):
-            post = self._post(*_fields(details), answered=(staff, at))
+            details = inbox.details(reference, staff, at)
+            if details is None:
+                self._not_found(channel, user, locale, reference)
+            else:
+                self._tell(channel, user, self._details(locale, details))
+            return
+        marked = inbox.mark_answered(reference, staff, at)
+        if marked.inquiry is None:
+            self._not_found(channel, user, locale, reference)
+        elif marked.now:
+            post = self._post(*_fields(marked.inquiry), answered=(staff, at))
             self.client.chat_update(channel=channel, ts=body["message"]["ts"], **post)
         else:
             said = self.texts(
@@ -127,9 +96,12 @@ class StaffDesk:
                 "staff.already_answered",
                 reference=reference,
                 user="{user}",
-                time=_time(details.answered_at),
+                time=_time(marked.inquiry.answered_at),
             )
-            self._tell(channel, user, said, mention=details.answered_by)
+            self._tell(channel, user, said, mention=marked.inquiry.answered_by)
+
+    def _not_found(self, channel: str, user: str, locale: str | None, reference: str) -> None:
+        self._tell(channel, user, self.texts(locale, "staff.not_found", reference=reference))
 
     def _post(
         self,
@@ -160,7 +132,7 @@ class StaffDesk:
         blocks.append({"type": "actions", "elements": buttons})
         return {"text": escape(title), "blocks": blocks}
 
-    def _details(self, locale: str | None, details: InquiryDetails) -> str:
+    def _details(self, locale: str | None, details: StoredInquiry) -> str:
         return self.texts(
             locale,
             "staff.details",
@@ -179,7 +151,7 @@ class StaffDesk:
         self.client.chat_postEphemeral(channel=channel, user=user, text=mrkdwn, blocks=blocks)
 
 
-def _fields(details: InquiryDetails) -> tuple[str, str | None, str, str, datetime]:
+def _fields(details: StoredInquiry) -> tuple[str, str | None, str, str, datetime]:
     return (details.reference, details.topic, details.locale, details.channel, details.created_at)
 
 

@@ -10,11 +10,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from adapters.bootstrap import App, build_app
-from adapters.sql.inquiries import InquiryRecord, SqlInquiryStore
+from adapters.sql.staff import SqlInquiries
 from bot.inquiry import InquiryDraft
 from bot.messages import Event, Reply
 from bot.mynumber import check_digit
 from bot.service import InquiryListener
+from bot.staff import StoredInquiry
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 AT = datetime(2026, 11, 25, 10, 0, tzinfo=TOKYO)  # a Wednesday morning: every line is open
@@ -120,8 +121,8 @@ def stored_state(app: App, conversation: str = CONVERSATION) -> dict[str, object
     return None if raw is None else json.loads(raw)
 
 
-def exported(app: App) -> list[InquiryRecord]:
-    return SqlInquiryStore(app.database).export()
+def exported(app: App) -> list[StoredInquiry]:
+    return SqlInquiries(app.database).export()
 
 
 def sqlite_rows(path: Path, query: str) -> list[tuple[object, ...]]:

@@ -5,7 +5,7 @@ import sys
 
 import yaml
 
-from bot.transcripts import load_transcript
+from testkit.transcripts import load_transcript
 
 
 def chat(tmp_path, lines, *extra):

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 
 from adapters.bootstrap import App, build_app
-from adapters.replay import ServiceDriver, run_transcript
 from adapters.sql.conversations import SqlConversationStore
 from adapters.sql.database import Database
 from bot.courier import courier_for
 from bot.messages import Event, Reply
 from bot.reminders import Reminder
-from bot.transcripts import load_transcript
+from testkit.replay import ServiceDriver, run_transcript
+from testkit.transcripts import load_transcript
 from tests.bot.helpers import jst
 
 TRANSCRIPT = Path(__file__).parents[1] / "transcripts" / "reminder_saturday_night_to_sunday_en.yaml"
@@ -45,7 +45,7 @@ def test_two_workers_racing_fire_each_reminder_once(app: App, database: Database
     delivered: list[tuple[str, str]] = []
     lock = threading.Lock()
 
-    def deliver(to: str, reply: Reply) -> None:
+    def deliver(to: str, reply: Reply, _key: str) -> None:
         with lock:
             delivered.append((threading.current_thread().name, to))
         assert "0120-0178-26" in reply.text
@@ -101,7 +101,7 @@ def test_a_reminder_set_before_a_restart_fires_after_it(database: Database) -> N
     heard: list[str] = []
     try:
         courier = courier_for(after.service, conversation_clock=lambda: DUE + timedelta(seconds=20))
-        courier.route("console", lambda to, reply: heard.append(f"{to}: {reply.text}"))
+        courier.route("console", lambda to, reply, _key: heard.append(f"{to}: {reply.text}"))
         assert courier.pump() == 1
         assert courier.pump() == 0
         courier.close()

@@ -15,8 +15,8 @@ from sqlalchemy import func, inspect, select
 
 from adapters.sql.conversations import SqlConversationStore
 from adapters.sql.database import MIGRATIONS, SCHEMA_REVISION, Database
-from adapters.sql.inquiries import SqlInquiryStore
 from adapters.sql.schema import conversations, inquiries, metadata
+from adapters.sql.staff import SqlInquiries
 from bot.inquiry import INQUIRY_SLOTS
 from bot.state import ConversationState
 from tests.adapters.helpers import (
@@ -134,7 +134,7 @@ def test_add_inquiry_stores_a_draft_once(database):
     with store.transaction("t:1") as transaction:
         assert transaction.add_inquiry(first) is False
         assert transaction.add_inquiry(replace(first, text="changed, but the same draft")) is False
-    [record] = SqlInquiryStore(database).export()
+    [record] = SqlInquiries(database).export()
     assert record.reference == "MN-AAAAA-AAAAA"
     assert record.text == first.text
 
@@ -143,7 +143,7 @@ def test_inquiry_times_come_back_aware(database):
     store = SqlConversationStore(database)
     with store.transaction("t:1") as transaction:
         transaction.add_inquiry(draft("t:1:k", consent_at=AT - minutes(3)))
-    [record] = SqlInquiryStore(database).export()
+    [record] = SqlInquiries(database).export()
     assert record.created_at == AT
     assert record.consent_at == AT - minutes(3)
     assert record.created_at.utcoffset() is not None

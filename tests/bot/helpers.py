@@ -4,9 +4,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from adapters.bootstrap import build_engine
-from bot.memory import MemoryStore
 from bot.messages import Event
 from bot.service import BotService
+from testkit.memory import MemoryStore
 
 JAPAN = ZoneInfo("Asia/Tokyo")
 

@@ -10,11 +10,11 @@ from babel.messages.pofile import read_po
 
 from adapters.bootstrap import build_engine
 from bot.catalog import LOCALE_DIR, Catalog, placeholders
-from bot.memory import MemoryStore
 from bot.messages import Event
 from bot.service import BotService
 from flows.loader import default_flows
 from knowledge.loader import default_knowledge
+from testkit.memory import MemoryStore
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG = Catalog.load()

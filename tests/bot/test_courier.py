@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.courier import MAX_AGE, MAX_ATTEMPTS, Courier
-from bot.memory import MemoryStore
 from bot.messages import Button, Event, PhoneCard, Reply, StatusLine
 from bot.parcel import dump_replies, load_replies
 from common.errors import Refused
 from knowledge.hours import Status
+from testkit.memory import MemoryStore
 from tests.bot.helpers import event, make_service
 from tests.clocks import MovingClock as Clock
 
@@ -28,7 +28,7 @@ class Platform:
         self.accepted: list[tuple[str, str]] = []
         self.failures: list[Exception] = []
 
-    def __call__(self, to: str, reply: Reply) -> None:
+    def __call__(self, to: str, reply: Reply, key: str = "") -> None:
         if self.failures:
             raise self.failures.pop(0)
         self.accepted.append((to, reply.text))

@@ -7,9 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.bootstrap import build_engine
-from bot.memory import MemoryStore
 from bot.messages import Event
 from bot.state import ConversationState
+from testkit.memory import MemoryStore
 from tests.bot.helpers import event, jst, make_service, said
 
 ENGINE = build_engine()

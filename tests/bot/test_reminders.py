@@ -13,13 +13,13 @@ from adapters.bootstrap import build_engine
 from bot.catalog import Catalog
 from bot.courier import Courier, courier_for
 from bot.engine import Engine
-from bot.memory import MemoryStore
 from bot.messages import Event, Reply
 from bot.reminders import Reminder, ReminderDesk
 from bot.service import BotService
 from flows.loader import default_flows
 from knowledge.loader import default_knowledge
 from knowledge.model import Closure
+from testkit.memory import MemoryStore
 from tests.bot.helpers import jst, said
 
 GENERAL = "0120-0178-26"
@@ -34,7 +34,7 @@ class Chat:
         self.now = jst("2026-11-28T20:30")
         self.delivered: list[Reply] = []
         self.courier: Courier = courier_for(self.service, conversation_clock=lambda: self.now)
-        self.courier.route("console", lambda _to, reply: self.delivered.append(reply))
+        self.courier.route("console", lambda _to, reply, _key: self.delivered.append(reply))
 
     def say(self, text: str | None = None, *, button: str | None = None) -> str:
         event = Event(

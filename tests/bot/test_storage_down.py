@@ -3,8 +3,8 @@
 import dataclasses
 from contextlib import contextmanager
 
-from bot.memory import MemoryStore
 from common.errors import StorageUnavailable
+from testkit.memory import MemoryStore
 from tests.bot.helpers import event, make_service, said
 
 

@@ -19,9 +19,9 @@ from typing import Any
 import httpx
 from starlette.types import ASGIApp
 
-from adapters.slack.stand_in import StandInSlack
-from adapters.slack.web import serving_in_background
-from adapters.telegram.stand_in import TOKEN, StandIn
+from testkit.serving import serving_in_background
+from testkit.slack.stand_in import StandInSlack
+from testkit.telegram.stand_in import TOKEN, StandIn
 from tests.slack.helpers import signature
 
 TELEGRAM_SECRET = "serve-test-secret_0123456789"

@@ -13,13 +13,14 @@ import httpx
 import pytest
 
 from adapters.bootstrap import YOUNG_COLLECTION
-from adapters.serve.app import Settings, build_asgi_app
-from adapters.slack.stand_in import StandInSlack
+from adapters.host import read_settings
+from adapters.serve.app import build_asgi_app
 from adapters.sql.conversations import SqlConversationStore
 from adapters.sql.database import Database
-from adapters.telegram.stand_in import StandIn
-from adapters.telegram.updates import message_update
 from bot.reminders import Reminder
+from testkit.slack.stand_in import StandInSlack
+from testkit.telegram.stand_in import StandIn
+from testkit.telegram.updates import message_update
 from tests.serve.helpers import (
     CLOSED_POSTGRES,
     SUSPENSION_NUMBER,
@@ -60,7 +61,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """Both channels configured, on an SQLite file."""
     db = f"sqlite:///{tmp_path_factory.mktemp('serve')}/bot.sqlite3"
     with telegram_stand_in() as telegram, slack_stand_in() as slack:
-        settings = Settings.from_environ(environment(db=db, telegram=telegram, slack=slack))
+        settings = read_settings(environment(db=db, telegram=telegram, slack=slack))
         with serving(build_asgi_app(settings)) as base:
             yield Served(base, telegram, slack, db)
 
@@ -68,7 +69,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 def test_serving_settles_the_collector(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path}/bot.sqlite3"
     with telegram_stand_in() as telegram, slack_stand_in() as slack:
-        settings = Settings.from_environ(environment(db=db, telegram=telegram, slack=slack))
+        settings = read_settings(environment(db=db, telegram=telegram, slack=slack))
         gc.unfreeze()
         with serving(build_asgi_app(settings)):
             assert gc.get_threshold()[0] == YOUNG_COLLECTION
@@ -190,7 +191,7 @@ def test_only_the_four_routes_answer(served: Served) -> None:
 
 
 def test_unconfigured_channels_say_what_they_need(tmp_path: Path) -> None:
-    settings = Settings.from_environ({"DATABASE_URL": f"sqlite:///{tmp_path}/bot.sqlite3"})
+    settings = read_settings({"DATABASE_URL": f"sqlite:///{tmp_path}/bot.sqlite3"})
     with serving(build_asgi_app(settings)) as base:
         telegram = post_update(base, lost_phone(701))
         slack = post_slack(base, slack_dm("hello", event_id="Ev3", channel="D03"))
@@ -204,7 +205,7 @@ def test_unconfigured_channels_say_what_they_need(tmp_path: Path) -> None:
 
 def test_with_the_database_down_health_says_so_and_the_bot_still_answers() -> None:
     with telegram_stand_in() as telegram:
-        settings = Settings.from_environ(environment(db=CLOSED_POSTGRES, telegram=telegram))
+        settings = read_settings(environment(db=CLOSED_POSTGRES, telegram=telegram))
         with serving(build_asgi_app(settings)) as base:
             health = httpx.get(f"{base}/healthz", timeout=10)
             webhook = post_update(base, lost_phone(801))

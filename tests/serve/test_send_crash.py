@@ -21,7 +21,7 @@ import pytest
 
 from adapters.sql.database import Database
 from adapters.sql.outbox import SqlOutbox
-from adapters.telegram.updates import message_update
+from testkit.telegram.updates import message_update
 from tests.serve.helpers import (
     SUSPENSION_NUMBER,
     environment,

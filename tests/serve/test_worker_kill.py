@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from adapters.telegram.updates import message_update
+from testkit.telegram.updates import message_update
 from tests.serve.helpers import SUSPENSION_NUMBER, environment, sent_to, telegram_stand_in, wait_for
 from tests.serve.processes import REDELIVERIES, STARTED, TURNS, children, deliver, serve
 

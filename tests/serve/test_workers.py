@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from adapters.telegram.stand_in import StandIn
-from adapters.telegram.updates import message_update
+from testkit.telegram.stand_in import StandIn
+from testkit.telegram.updates import message_update
 from tests.serve.helpers import (
     SUSPENSION_NUMBER,
     environment,

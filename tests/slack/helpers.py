@@ -21,18 +21,19 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from slack_bolt import App as BoltApp
-from starlette.types import ASGIApp
+from starlette.applications import Starlette
 
-from adapters.bootstrap import App, build_app
-from adapters.slack.app import build_bolt_app
-from adapters.slack.language import Texts
-from adapters.slack.replay_driver import Completions
-from adapters.slack.staff import NOTICES, StaffDesk
-from adapters.slack.staff_store import SqlStaffLog
-from adapters.slack.stand_in import TEAM, Call, StandInSlack
-from adapters.slack.web import EVENTS_PATH, serving_in_background, starlette_app, web_client
-from bot.catalog import Catalog
+from adapters.bootstrap import App, build_app, build_engine
+from adapters.host import web_app
+from adapters.slack.channel import API_URL, CHANNEL, NAME, SIGNING_SECRET, TOKEN, SlackSession
+from adapters.slack.channel import STAFF_CHANNEL as STAFF_SETTING
+from adapters.slack.web import EVENTS_PATH
+from adapters.sql.staff import SqlInquiries
+from bot.channel import Route
+from bot.settings import Settings
+from testkit.serving import serving_in_background
+from testkit.slack.driver import Completions
+from testkit.slack.stand_in import TEAM, Call, StandInSlack
 from tests.adapters.helpers import AT
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -58,7 +59,7 @@ class Slack:
     stand_in: StandInSlack
     done: Completions
     app: App
-    staff_log: SqlStaffLog
+    staff_log: SqlInquiries
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     def post(
@@ -207,29 +208,36 @@ def labels_of(call: Call) -> list[str]:
 
 @contextmanager
 def running_slack(
-    tmp_path: Path, *, asgi: Callable[[BoltApp], ASGIApp] = starlette_app
+    tmp_path: Path, *, asgi: Callable[[list[Route]], Starlette] = lambda routes: web_app(routes)
 ) -> Iterator[Slack]:
-    """The adapter as `mynumber-bot slack --http` wires it, staff channel included; ``asgi``
-    builds the web app around the Bolt app."""
+    """The channel as `mynumber-bot slack --http` runs it, staff channel included; ``asgi``
+    builds the web app around the channel's routes."""
     stand_in = StandInSlack()
     stand_in.add_user(USER, locale="en-US")
     with stand_in.running():
-        client = web_client(stand_in.token, stand_in.api_url)
-        desk = StaffDesk(client=client, channel=STAFF_CHANNEL, texts=Texts(Catalog.load()))
-        app = build_app(f"sqlite:///{tmp_path}/bot.sqlite3", notify={NOTICES: desk.announce})
-        staff_log = SqlStaffLog(app.database)
-        done = Completions()
-        bolt = build_bolt_app(
-            app,
-            client=client,
-            signing_secret=SECRET,
-            staff=(desk, staff_log),
-            on_finished=done.finished,
+        settings = Settings(
+            {
+                TOKEN.name: stand_in.token,
+                SIGNING_SECRET.name: SECRET,
+                API_URL.name: stand_in.api_url,
+                STAFF_SETTING.name: STAFF_CHANNEL,
+            }
         )
+        engine = build_engine()
+        app = build_app(
+            f"sqlite:///{tmp_path}/bot.sqlite3",
+            settings=settings,
+            engine=engine,
+            notify=CHANNEL.notices(settings, engine.catalog),
+        )
+        done = Completions()
+        app.runner.watch(done.finished)
+        session = SlackSession(app.bot(), settings, socket_mode=False)
+        app.courier.route(NAME, session.senders()[NAME])
         app.courier.start()
         try:
-            with serving_in_background(asgi(bolt)) as base:
-                yield Slack(base + EVENTS_PATH, stand_in, done, app, staff_log)
+            with serving_in_background(asgi(list(session.routes))) as base:
+                yield Slack(base + EVENTS_PATH, stand_in, done, app, SqlInquiries(app.database))
         finally:
             app.courier.close()
             app.database.dispose()

@@ -13,9 +13,9 @@ from adapters.slack.blocks import (
     reply_blocks,
     unescape,
 )
-from adapters.slack.replay_driver import reply_of
-from adapters.slack.stand_in import Call
 from bot.messages import Button, Reply
+from testkit.slack.driver import reply_of
+from testkit.slack.stand_in import Call
 
 
 @pytest.mark.parametrize(

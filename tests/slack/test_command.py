@@ -13,17 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from adapters.cli import build_parser
-from adapters.slack.command import run_slack
-from adapters.slack.stand_in import StandInSlack
+from adapters.cli import build_parser, main
+from testkit.slack.stand_in import StandInSlack
 from tests.serve.processes import free_port
 from tests.slack.helpers import SECRET, dm_event, signature, text_of
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _args(*argv: str) -> object:
-    return build_parser().parse_args(["slack", *argv])
 
 
 def test_the_options() -> None:
@@ -36,13 +31,21 @@ def test_the_options() -> None:
     [
         ((), {}, "SLACK_BOT_TOKEN is not set"),
         ((), {"SLACK_BOT_TOKEN": "xoxb-1"}, "set SLACK_APP_TOKEN for Socket Mode, or pass --http"),
-        (("--http",), {"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET is needed"),
+        (("--http",), {"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET is not set"),
     ],
 )
 def test_incomplete_settings_are_refused(
-    argv: tuple[str, ...], environ: dict[str, str], says: str, capsys: pytest.CaptureFixture[str]
+    argv: tuple[str, ...],
+    environ: dict[str, str],
+    says: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    assert run_slack(_args(*argv), environ) == 2  # type: ignore[arg-type]
+    for name in [name for name in os.environ if name.startswith("SLACK_")]:
+        monkeypatch.delenv(name)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    assert main(["slack", *argv]) == 2
     assert says in capsys.readouterr().err
 
 
@@ -112,18 +115,21 @@ def test_the_command_serves_slack_events_over_http(tmp_path: Path) -> None:
 
 
 def test_the_staff_desk_comes_from_the_environment() -> None:
-    from adapters.slack.command import staff_desk
+    from adapters.host import read_settings
+    from adapters.slack.channel import staff_desk
+    from bot.catalog import Catalog
 
-    assert staff_desk({}) is None
-    assert staff_desk({"SLACK_BOT_TOKEN": "xoxb-1"}) is None  # no channel: nothing to post to
-    desk = staff_desk(
-        {
-            "SLACK_BOT_TOKEN": "xoxb-1",
-            "SLACK_STAFF_CHANNEL": "C0STAFF",
-            "SLACK_STAFF_LOCALE": "ja",
-            "SLACK_API_URL": "http://127.0.0.1:9/api/",
-        }
-    )
+    catalog = Catalog.load()
+    assert staff_desk(read_settings({}), catalog) is None
+    # No channel: nothing to post to.
+    assert staff_desk(read_settings({"SLACK_BOT_TOKEN": "xoxb-1"}), catalog) is None
+    environ = {
+        "SLACK_BOT_TOKEN": "xoxb-1",
+        "SLACK_STAFF_CHANNEL": "C0STAFF",
+        "SLACK_STAFF_LOCALE": "ja",
+        "SLACK_API_URL": "http://127.0.0.1:9/api/",
+    }
+    desk = staff_desk(read_settings(environ), catalog)
     assert desk is not None
     assert (desk.channel, desk.locale) == ("C0STAFF", "ja")
     assert desk.client.base_url == "http://127.0.0.1:9/api/"

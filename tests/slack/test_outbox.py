@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.slack.stand_in import RESPONSE_URL
+from testkit.slack.stand_in import RESPONSE_URL
 from tests.serve.helpers import wait_for
 from tests.slack.helpers import DM, USER, Slack, text_of
 

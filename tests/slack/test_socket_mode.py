@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from adapters.slack.stand_in import TEAM, Call, StandInSlack
+from testkit.slack.stand_in import TEAM, Call, StandInSlack
 from tests.slack.helpers import DM, USER, dm_event, text_of
 
 REPO = Path(__file__).resolve().parents[2]

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import delete
 
-from adapters.slack.stand_in import TEAM, Call
 from adapters.sql.schema import inquiries
+from testkit.slack.stand_in import TEAM, Call
 from tests.adapters.helpers import AT, CONSENT_QUESTION, reference_in
 from tests.serve.helpers import wait_for
 from tests.slack.helpers import STAFF_CHANNEL, Slack, labels_of, text_of

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from adapters.bootstrap import App, build_app
-from adapters.telegram.replay_driver import Rig
-from adapters.telegram.stand_in import StandIn
+from testkit.telegram.driver import Rig
+from testkit.telegram.stand_in import StandIn
 from tests.telegram.helpers import AT
 
 

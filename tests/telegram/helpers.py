@@ -8,8 +8,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from adapters.telegram.outbound import from_html
-from adapters.telegram.stand_in import Call
-from adapters.telegram.updates import callback_update, message_update
+from testkit.telegram.stand_in import Call
+from testkit.telegram.updates import callback_update, message_update
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 AT = datetime(2026, 11, 25, 10, 0, tzinfo=TOKYO)  # a Wednesday morning: every line is open

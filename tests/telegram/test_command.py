@@ -14,7 +14,7 @@ from pathlib import Path
 
 import aiohttp
 
-from adapters.telegram.stand_in import TOKEN, StandIn
+from testkit.telegram.stand_in import TOKEN, StandIn
 from tests.serve.processes import free_port
 from tests.telegram.helpers import SUSPENSION_NUMBER, say, texts
 

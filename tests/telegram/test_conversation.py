@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 from adapters.bootstrap import App
-from adapters.telegram.app import COMMANDS
+from adapters.telegram.channel import COMMANDS
 from adapters.telegram.outbound import MAX_MESSAGE
-from adapters.telegram.replay_driver import Rig
 from bot.messages import Button, Reply
 from bot.service import Answer
+from testkit.telegram.driver import Rig
 from tests.telegram.helpers import (
     AT,
     SUSPENSION_NUMBER,

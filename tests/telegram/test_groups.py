@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.telegram.replay_driver import Rig
-from adapters.telegram.stand_in import BOT
+from testkit.telegram.driver import Rig
+from testkit.telegram.stand_in import BOT
 from tests.telegram.helpers import SUSPENSION_NUMBER, say, sent, texts
 
 GROUP = -1001234

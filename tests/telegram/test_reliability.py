@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 
 from adapters.bootstrap import App, build_app
-from adapters.telegram.replay_driver import Rig
-from adapters.telegram.stand_in import StandIn
 from bot.catalog import Catalog
 from bot.messages import Reply
 from bot.service import Answer, BotService
+from testkit.telegram.driver import Rig
+from testkit.telegram.stand_in import StandIn
 from tests.telegram.helpers import AT, SUSPENSION_NUMBER, say, sent, texts
 
 
@@ -122,7 +122,7 @@ async def test_a_chats_updates_are_answered_in_order_while_chats_run_concurrentl
 ) -> None:
     chats = (1, 2, 3, 4)
     updates = [say(f"{turn}", chat_id=chat) for turn in range(3) for chat in chats]
-    async with Rig.running(_Meeting(app, len(chats)), clock=lambda: AT) as rig:  # type: ignore[arg-type]
+    async with Rig.running(_Meeting(app, len(chats)), clock=lambda: AT, threads=4) as rig:  # type: ignore[arg-type]
         calls = await rig.deliver(*updates)
     for chat in chats:
         said = [call.params["text"] for call in sent(calls) if call.params["chat_id"] == chat]
@@ -177,10 +177,10 @@ async def test_a_send_failing_past_its_retries_is_sent_later_by_the_pump(
 async def test_turns_on_the_loop_keep_order_and_leave_no_chat_waiting_on_another(
     app: App, stand_in: StandIn
 ) -> None:
-    """``turn_threads=0`` (the command's on SQLite): turns run one at a time on the event
+    """``threads=0`` (the command's on SQLite): turns run one at a time on the event
     loop, but a chat whose reply Telegram is slow to take holds up no other chat."""
     stand_in.hold(1)
-    async with Rig.running(app.service, stand_in=stand_in, clock=lambda: AT, turn_threads=0) as rig:
+    async with Rig.running(app.service, stand_in=stand_in, clock=lambda: AT, threads=0) as rig:
         first = say("I lost my smartphone", chat_id=1)
         held = asyncio.create_task(rig.deliver(first, say("/start", chat_id=1)))
         await _until(lambda: stand_in.holding == 1)

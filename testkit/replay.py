@@ -1,9 +1,9 @@
 """`mynumber-bot replay`: runs transcript fixtures through a channel and reports each failure.
 
-A driver sends one turn through its channel and returns what the bot said, or lets the clock
-move on and returns what the bot sent meanwhile (reminders, through the outbox); the console
-driver calls the service directly, the Telegram and Slack drivers go through their real
-adapters.
+A driver (:class:`bot.channel.Driver`, each channel's ``replay``) sends one turn through its
+channel and returns what the bot said, or lets the clock move on and returns what the bot sent
+meanwhile (reminders, through the outbox); the console's hands turns straight to the turn
+runner, the others go through their channel's real code against a stand-in platform.
 """
 
 from __future__ import annotations
@@ -12,37 +12,20 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import IO, Protocol
+from datetime import datetime
+from typing import IO
 
 from adapters.bootstrap import App
+from bot.channel import Bot, Driver
+from bot.clock import wall_clock
 from bot.courier import Courier, SendOutcome, courier_for
 from bot.messages import Event, Reply
 from bot.reminders import ReminderStore
+from bot.runner import TurnRunner
 from bot.service import BotService
-from bot.transcripts import JAPAN, Transcript, TranscriptTurn
+from testkit.transcripts import JAPAN, Transcript, TranscriptTurn
 
 _INDENT = "    "
-
-
-class Driver(Protocol):
-    def send(
-        self,
-        *,
-        conversation: str,
-        at: datetime,
-        locale: str | None,
-        text: str | None = None,
-        button: str | None = None,
-    ) -> tuple[Reply, ...]: ...
-
-    def wait(self, *, conversation: str, at: datetime) -> tuple[Reply, ...]:
-        """Move the clock to ``at``; what the bot sent the conversation meanwhile."""
-        ...
-
-    def notes(self, conversation: str) -> list[str]:
-        """What the last :meth:`wait` saw happen, to explain a message that did not come."""
-        ...
 
 
 class Meanwhile:
@@ -71,17 +54,30 @@ class Meanwhile:
 
 
 class ServiceDriver:
-    """The console channel: straight into the service, as `mynumber-bot chat` does; its
+    """The console channel: straight into the turn runner, as `mynumber-bot chat` does; its
     courier (pumped by :meth:`wait`) delivers into :attr:`delivered`, by conversation."""
 
     def __init__(self, service: BotService, channel: str = "console") -> None:
         self.service = service
         self.channel = channel
-        self.at = datetime.now(UTC)
+        self.at = wall_clock()
         self.delivered: defaultdict[str, list[Reply]] = defaultdict(list)
         self.courier = courier_for(service, conversation_clock=lambda: self.at)
-        self.courier.route(channel, lambda to, reply: self.delivered[to].append(reply))
+        self.courier.route(channel, self._deliver)
+        self.runner = TurnRunner(service, self.courier, threads=0)
         self.meanwhile = Meanwhile(service.store, self.courier)
+
+    @classmethod
+    @contextmanager
+    def running(cls, bot: Bot) -> Iterator[ServiceDriver]:
+        driver = cls(bot.service)
+        try:
+            yield driver
+        finally:
+            driver.close()
+
+    def _deliver(self, to: str, reply: Reply, _key: str) -> None:
+        self.delivered[to].append(reply)
 
     def send(
         self,
@@ -102,9 +98,7 @@ class ServiceDriver:
             channel=self.channel,
             address=conversation,
         )
-        answer = self.service.answer(event)
-        self.courier.handed_over(answer)
-        return answer.replies
+        return self.runner.run(event, lambda _to, _reply, _key: None).replies
 
     def wait(self, *, conversation: str, at: datetime) -> tuple[Reply, ...]:
         self.at = at
@@ -121,26 +115,11 @@ class ServiceDriver:
 
 @contextmanager
 def channel_driver(channel: str, app: App) -> Iterator[Driver]:
-    """A driver for ``channel`` over ``app``; the Telegram and Slack drivers run the real
-    adapter against a stand-in platform server on 127.0.0.1 for as long as the block lasts."""
-    if channel == "console":
-        console = ServiceDriver(app.service)
-        try:
-            yield console
-        finally:
-            console.close()
-    elif channel == "telegram":
-        from adapters.telegram.replay_driver import TelegramDriver
+    """The replay driver of the channel named ``channel`` over ``app``, for the block."""
+    from adapters.registry import named
 
-        with TelegramDriver.running(app) as driver:
-            yield driver
-    elif channel == "slack":
-        from adapters.slack.replay_driver import SlackDriver
-
-        with SlackDriver.running(app) as driver:
-            yield driver
-    else:
-        raise ValueError(f"no replay driver for channel {channel!r}")
+    with named(channel).replay(app.bot()) as driver:
+        yield driver
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +132,7 @@ def run_transcript(
     driver: Driver,
     transcript: Transcript,
     conversation: str,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Callable[[], datetime] = wall_clock,
 ) -> Outcome:
     """Play every turn; a turn whose button cannot be found ends the transcript there."""
     at = transcript.at or clock()

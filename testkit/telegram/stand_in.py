@@ -5,7 +5,7 @@ It answers the methods the adapter calls, records every call, serves queued upda
 ``getUpdates`` as Telegram does (an update is served until an ``offset`` past it confirms it;
 long polls return as soon as one arrives), and can be told to fail the next call of a method
 (a 429 with ``retry_after``, or a 502), or to hold the messages sent to a chat (a Telegram that
-is slow to answer) until released. Run on its own (``python -m adapters.telegram.stand_in``)
+is slow to answer) until released. Run on its own (``python -m testkit.telegram.stand_in``)
 it takes updates over ``POST /control/updates``, so that a benchmark can serve from another process.
 """
 

@@ -1,4 +1,4 @@
-"""The console channel: one message a line in, replies with numbered buttons out.
+"""The console's chat: one message a line in, replies with numbered buttons out.
 
 Interactive, it greets with the menu and says how to leave; with standard input from a pipe or
 file it answers each line and exits at the end of input, printing nothing else, so that scripts
@@ -20,7 +20,7 @@ import yaml
 
 from bot.courier import Courier
 from bot.messages import Event, Reply
-from bot.service import BotService
+from bot.runner import TurnRunner
 
 CONVERSATIONS = "console:"  # the prefix of every console conversation's key
 LEAVE = frozenset(("/quit", "/exit"))  # typed alone, interactive only: the chat ends
@@ -75,7 +75,7 @@ def new_conversation() -> str:
 
 
 def chat(
-    service: BotService,
+    runner: TurnRunner,
     *,
     conversation: str,
     clock: Callable[[], datetime],
@@ -88,12 +88,17 @@ def chat(
     """Run the console ``conversation`` until the end of input; ``courier`` (started by the
     caller) brings what comes later, such as reminders."""
     interactive = stdin.isatty()
+    reader_gone = False
 
     def show(replies: tuple[Reply, ...]) -> None:
-        stdout.write(render(replies) + "\n\n")
-        stdout.flush()
+        nonlocal reader_gone
+        try:
+            stdout.write(render(replies) + "\n\n")
+            stdout.flush()
+        except BrokenPipeError:  # `chat | head -3`: said for the last time
+            reader_gone = True
 
-    courier.route("console", lambda _to, reply: show((reply,)))
+    courier.route("console", lambda _to, reply, _key: show((reply,)))
 
     def turn(text: str) -> None:
         at = clock()
@@ -105,12 +110,11 @@ def chat(
             channel="console",
             address=conversation,
         )
-        answer = service.answer(event)
-        show(answer.replies)
-        courier.handed_over(answer)
-        replies = answer.replies
+        answer = runner.run(event, lambda _to, reply, _key: show((reply,)))
+        if reader_gone:
+            raise BrokenPipeError
         if recorder is not None and text != "/start":
-            recorder.add(text, at, replies)
+            recorder.add(text, at, answer.replies)
 
     if interactive:
         turn("/start")

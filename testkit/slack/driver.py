@@ -19,22 +19,27 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
-from adapters.bootstrap import App
-from adapters.replay import Meanwhile
-from adapters.slack.app import build_bolt_app
+from adapters.bootstrap import NoCounters
+from adapters.host import web_app
 from adapters.slack.blocks import escape, unescape
-from adapters.slack.stand_in import BOT_USER, TEAM, Call, StandInSlack
-from adapters.slack.web import EVENTS_PATH, serving_in_background, starlette_app, web_client
+from adapters.slack.channel import API_URL, NAME, SIGNING_SECRET, TOKEN, SlackSession
+from adapters.slack.web import EVENTS_PATH
+from bot.channel import Bot
+from bot.clock import wall_clock
 from bot.courier import courier_for
 from bot.messages import Button, Reply
+from bot.runner import TurnRunner
 from bot.service import BotService
+from bot.settings import Settings
+from testkit.replay import Meanwhile
+from testkit.serving import serving_in_background
+from testkit.slack.stand_in import BOT_USER, TEAM, Call, StandInSlack
 
 TURN_TIMEOUT = 30.0  # seconds; a turn takes milliseconds, this only bounds a hang
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
@@ -85,29 +90,35 @@ class SlackDriver:
         self.signer = SignatureVerifier(secret)
         self.done = done
         self._ids = itertools.count(1)
-        self.at = datetime.now(UTC)
+        self.at = wall_clock()
         # Pumped by :meth:`wait` only, on the transcript's clock.
         self.courier = courier_for(service, conversation_clock=lambda: self.at)
         self.meanwhile = Meanwhile(service.store, self.courier)
 
     @classmethod
     @contextmanager
-    def running(cls, app: App) -> Iterator[SlackDriver]:
-        """The stand-in Web API and the Bolt app over HTTP, both on 127.0.0.1, for the block."""
+    def running(cls, app: Bot) -> Iterator[SlackDriver]:
+        """The stand-in Web API and the channel's session over HTTP, both on 127.0.0.1, for
+        the block."""
         stand_in = StandInSlack()
         secret = secrets.token_hex(16)
         done = Completions()
         with stand_in.running():
-            client = web_client(stand_in.token, stand_in.api_url)
             driver = cls(stand_in=stand_in, secret=secret, done=done, service=app.service)
-            bolt = build_bolt_app(
-                replace(app, courier=driver.courier),
-                client=client,
-                signing_secret=secret,
-                on_finished=done.finished,
+            runner = TurnRunner(app.service, driver.courier, threads=0)
+            runner.watch(done.finished)
+            bot = Bot(app.service, driver.courier, runner, app.inbox, NoCounters())
+            settings = Settings(
+                {
+                    TOKEN.name: stand_in.token,
+                    SIGNING_SECRET.name: secret,
+                    API_URL.name: stand_in.api_url,
+                }
             )
+            session = SlackSession(bot, settings, socket_mode=False)
+            driver.courier.route(NAME, session.senders()[NAME])
             try:
-                with serving_in_background(starlette_app(bolt)) as base:
+                with serving_in_background(web_app(session.routes)) as base:
                     driver.url = base + EVENTS_PATH
                     yield driver
             finally:

@@ -1,43 +1,54 @@
-"""Staff actions on inquiries, in SQL: who viewed an inquiry's details, who answered it, when.
+"""Stored inquiries read back, and the staff's actions on them, in SQL: export, purge, who
+viewed an inquiry's details, who answered it, when.
 
-The tables (``adapters/sql/schema.py``, migration 0003) refer to ``inquiries.reference`` with
-``ON DELETE CASCADE``, so ``inquiries purge`` takes the staff's traces of a deleted inquiry
-with it.
+Inquiries are written by :class:`adapters.sql.conversations.SqlTransaction`, in the transaction
+of the turn that confirmed them. The staff tables (migration 0003) refer to
+``inquiries.reference`` with ``ON DELETE CASCADE``, so a purge takes the staff's traces of a
+deleted inquiry with it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 
-from adapters.slack.staff import InquiryDetails
 from adapters.sql.database import Database
 from adapters.sql.schema import inquiries, inquiry_answers, staff_actions
+from bot.staff import StoredInquiry
 from common.errors import StorageConflict
 
 DETAILS_VIEWED = "details_viewed"
 ANSWERED = "answered"
+_WITH_ANSWERS = select(
+    inquiries, inquiry_answers.c.answered_by, inquiry_answers.c.answered_at
+).select_from(inquiries.outerjoin(inquiry_answers))
+_FIELDS = tuple(StoredInquiry.__dataclass_fields__)
 
 
-class SqlStaffLog:
-    """:class:`adapters.slack.staff.StaffLog` on the bot's database."""
+class SqlInquiries:
+    """:class:`bot.staff.StaffLog` on the bot's database, with export and purge."""
 
     def __init__(self, database: Database) -> None:
         self.database = database
 
-    def lookup(self, reference: str) -> InquiryDetails | None:
-        query = (
-            select(inquiries, inquiry_answers.c.answered_by, inquiry_answers.c.answered_at)
-            .select_from(inquiries.outerjoin(inquiry_answers))
-            .where(inquiries.c.reference == reference)
-        )
+    def export(self) -> list[StoredInquiry]:
         with self.database.begin() as connection:
+            rows = connection.execute(_WITH_ANSWERS.order_by(inquiries.c.created_at))
+            return [_stored(row) for row in rows.mappings()]
+
+    def purge(self, *, before: datetime) -> int:
+        """Delete for good every inquiry created before ``before``; how many were."""
+        with self.database.begin() as connection:
+            result = connection.execute(delete(inquiries).where(inquiries.c.created_at < before))
+            return result.rowcount
+
+    def lookup(self, reference: str) -> StoredInquiry | None:
+        with self.database.begin() as connection:
+            query = _WITH_ANSWERS.where(inquiries.c.reference == reference)
             row = connection.execute(query).mappings().first()
-        if row is None:
-            return None
-        fields = InquiryDetails.__dataclass_fields__
-        return InquiryDetails(**{name: row[name] for name in fields})
+        return None if row is None else _stored(row)
 
     def record_details_viewed(self, reference: str, staff: str, at: datetime) -> None:
         with self.database.begin() as connection:
@@ -48,7 +59,6 @@ class SqlStaffLog:
             )
 
     def mark_answered(self, reference: str, staff: str, at: datetime) -> bool:
-        """True if this call marked it; False if it was answered before (or is gone)."""
         try:
             with self.database.begin() as connection:
                 connection.execute(
@@ -74,3 +84,7 @@ class SqlStaffLog:
         )
         with self.database.begin() as connection:
             return [(row.action, row.staff, row.at) for row in connection.execute(query)]
+
+
+def _stored(row: Any) -> StoredInquiry:
+    return StoredInquiry(**{name: row[name] for name in _FIELDS})

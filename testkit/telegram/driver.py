@@ -5,6 +5,7 @@ over HTTP, each turn is an update the stand-in serves, and what the bot said is 
 the ``sendMessage`` calls it recorded (HTML turned back into the text users read, inline
 keyboards into buttons). :class:`Rig` does this inside a running event loop (the tests use it
 so); :class:`TelegramDriver` runs a rig in a background thread for the synchronous replay.
+Both run the channel's own session (:class:`adapters.telegram.channel.TelegramSession`).
 """
 
 from __future__ import annotations
@@ -14,56 +15,39 @@ import contextlib
 import itertools
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
 from typing import Any
 
 from telegram import Update
 from telegram.ext import TypeHandler
 
-from adapters.bootstrap import App
-from adapters.replay import Meanwhile
-from adapters.telegram.app import ALLOWED_UPDATES, Context, TelegramApp, build_application
+from adapters.bootstrap import NoCounters
+from adapters.telegram.app import Context
+from adapters.telegram.channel import API_URL, CHANNEL, NAME, RATE, TOKEN, TelegramSession
 from adapters.telegram.outbound import from_html
-from adapters.telegram.stand_in import Call, StandIn
-from adapters.telegram.updates import callback_update, message_update
+from bot.channel import Bot
+from bot.clock import Clock, wall_clock
 from bot.courier import Courier, courier_for
 from bot.messages import Button, Reply
+from bot.runner import TurnRunner
 from bot.service import BotService
+from bot.settings import Settings
+from testkit.replay import Meanwhile
+from testkit.telegram.stand_in import Call, StandIn
+from testkit.telegram.updates import callback_update, message_update
 
 TIMEOUT = 30.0  # seconds for a turn: milliseconds, unless a 429 is being waited out
 _AFTER_EVERYTHING = 1_000_000  # a handler group that runs after the adapter's, per update
 
 
-@contextlib.asynccontextmanager
-async def polling(application: TelegramApp, *, timeout: int = 10) -> AsyncIterator[None]:
-    """Long polling inside a running event loop, as ``run_polling`` does in a loop of its own,
-    for as long as the block lasts (the replay driver, the tests, the benchmark)."""
-    try:
-        async with application:
-            if application.post_init is not None:
-                await application.post_init(application)
-            await application.start()
-            assert application.updater is not None  # built with PTB's default updater
-            await application.updater.start_polling(
-                poll_interval=0, timeout=timeout, allowed_updates=ALLOWED_UPDATES
-            )
-            try:
-                yield
-            finally:
-                await application.updater.stop()
-                await application.stop()
-    finally:
-        if application.post_shutdown is not None:
-            await application.post_shutdown(application)
-
-
 class Rig:
-    """The adapter polling a stand-in, in the running event loop: :meth:`deliver` an update and
-    get the Bot API calls the adapter made for it, once it has finished with it."""
+    """The channel polling a stand-in, in the running event loop: :meth:`deliver` an update and
+    get the Bot API calls the channel made for it, once it has finished with it."""
 
-    def __init__(self, stand_in: StandIn) -> None:
+    def __init__(self, stand_in: StandIn, session: TelegramSession) -> None:
         self.stand_in = stand_in
+        self.session = session
         self._waiting: dict[int, asyncio.Future[None]] = {}
 
     @classmethod
@@ -72,36 +56,44 @@ class Rig:
         cls,
         service: BotService,
         *,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Clock = wall_clock,
         stand_in: StandIn | None = None,
         courier: Courier | None = None,
-        **options: Any,
+        threads: int = 0,
+        rate: float = 0.0,
     ) -> AsyncIterator[Rig]:
-        """Start a stand-in (unless given one already running) and the adapter against it,
-        with a courier of the service's store (unless given one, started by its owner);
-        ``options`` go to :func:`build_application`."""
+        """Start a stand-in (unless given one already running) and the channel against it, as
+        `mynumber-bot telegram` runs it (its commands registered, then long polling), with a
+        courier of the service's store (unless given one, started by its owner). ``threads``:
+        the turn runner's; ``rate``: the flood limit (none against a stand-in by default)."""
         own = stand_in is None
         stand_in = stand_in or StandIn()
         if own:
             await stand_in.start()
-        rig = cls(stand_in)
         own_courier = courier is None
         courier = courier or courier_for(service, conversation_clock=clock)
-        application = build_application(
-            service,
-            courier=courier,
-            token=stand_in.token,
-            api_url=stand_in.url,
-            clock=clock,
-            **options,
+        runner = TurnRunner(service, courier, threads=threads)
+        bot = Bot(service, courier, runner, None, NoCounters())
+        settings = Settings(
+            {TOKEN.name: stand_in.token, API_URL.name: stand_in.url, RATE.name: rate}
         )
-        application.add_handler(TypeHandler(Update, rig._handled), group=_AFTER_EVERYTHING)
+        await CHANNEL.prepare(bot, settings, alone=True)
+        session = TelegramSession(bot, settings, polling=True, clock=clock)
+        rig = cls(stand_in, session)
+        session.application.add_handler(TypeHandler(Update, rig._handled), group=_AFTER_EVERYTHING)
         if own_courier:
             courier.start()
         try:
-            async with polling(application):
+            await session.start()
+            for name, sender in session.senders().items():
+                courier.route(name, sender)
+            try:
                 yield rig
+            finally:
+                courier.unroute(NAME)
+                await session.stop()
         finally:
+            runner.close()
             if own_courier:
                 courier.close()
             if own:
@@ -131,7 +123,7 @@ class TelegramDriver:
     def __init__(self, loop: asyncio.AbstractEventLoop, service: BotService) -> None:
         self.loop = loop
         self.rig: Rig | None = None
-        self.at = datetime.now(UTC)
+        self.at = wall_clock()
         self.courier = courier_for(service, conversation_clock=self.now)
         self.meanwhile = Meanwhile(service.store, self.courier)
         # Ids unlike those of an earlier replay on the same database: it remembers deliveries.
@@ -142,7 +134,7 @@ class TelegramDriver:
 
     @classmethod
     @contextlib.contextmanager
-    def running(cls, app: App) -> Iterator[TelegramDriver]:
+    def running(cls, app: Bot) -> Iterator[TelegramDriver]:
         """A rig on ``app``'s service, in a background thread, for the block."""
         loop = asyncio.new_event_loop()
         thread = threading.Thread(target=loop.run_forever, name="telegram-replay", daemon=True)
@@ -153,8 +145,7 @@ class TelegramDriver:
         async def run() -> None:
             # No flood limit against a stand-in: it would only slow the replay down. Turns on the
             # loop, as `mynumber-bot telegram` runs them on SQLite.
-            options: dict[str, Any] = {"overall_max_rate": 0, "turn_threads": 0}
-            rig = Rig.running(app.service, clock=driver.now, courier=driver.courier, **options)
+            rig = Rig.running(app.service, clock=driver.now, courier=driver.courier)
             async with rig as driver.rig:
                 ready.set()
                 await stop.wait()

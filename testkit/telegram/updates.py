@@ -8,7 +8,7 @@ import re
 import time
 from typing import Any
 
-from adapters.telegram.stand_in import BOT
+from testkit.telegram.stand_in import BOT
 
 _COMMAND = re.compile(r"^/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?")
 _MENTION = re.compile(r"@[A-Za-z0-9_]{5,}")

@@ -1,0 +1,117 @@
+"""The console channel: `mynumber-bot chat` (its command), and the replay that hands transcript
+turns straight to the turn runner. It serves no route and sends only to its own terminal."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+from adapters.instants import clock_at, parse_instant
+from bot.catalog import Catalog
+from bot.channel import Bot, Command, Driver, Option, Route
+from bot.courier import Sender
+from bot.settings import Setting, Settings
+
+NAME = "console"
+
+
+def _arguments(parser: Any) -> None:
+    parser.add_argument("--at", type=parse_instant, help="a fixed clock (ISO 8601; default: now)")
+    parser.add_argument("--locale", help="the language the bot writes in (e.g. en, ja)")
+    parser.add_argument(
+        "--record", type=Path, metavar="FILE.yaml", help="write the session as a transcript"
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the latest console conversation in this database (default: a new one)",
+    )
+
+
+def _run(arguments: Any, settings: Settings) -> int:
+    from adapters.bootstrap import build_app, build_engine
+    from adapters.console.chat import CONVERSATIONS, Recorder, chat, new_conversation
+    from adapters.host import notice_senders
+    from adapters.settings import DATABASE_URL
+    from adapters.sql.conversations import SqlConversationStore
+
+    engine = build_engine()
+    app = build_app(
+        settings.get(DATABASE_URL),
+        settings=settings,
+        engine=engine,
+        notify=notice_senders(settings, engine.catalog),
+    )
+    conversation = new_conversation()
+    if arguments.resume:
+        conversation = SqlConversationStore(app.database).latest(CONVERSATIONS) or conversation
+    record = arguments.record
+    recorder = Recorder(path=record, at=arguments.at, locale=arguments.locale) if record else None
+    app.courier.start()
+    try:
+        return chat(
+            app.runner,
+            conversation=conversation,
+            clock=clock_at(arguments.at),
+            locale=arguments.locale,
+            stdin=sys.stdin,
+            stdout=sys.stdout,
+            courier=app.courier,
+            recorder=recorder,
+        )
+    finally:
+        app.courier.close()
+        app.database.dispose()
+
+
+class ConsoleChannel:
+    name = NAME
+    command = Command(
+        "chat",
+        "a conversation in the console",
+        "Each run starts a new conversation (--resume continues the latest one). Interactive: "
+        "type a message and press Enter; Ctrl-D, /quit or /exit leaves. With input from a pipe "
+        "or a file: one message a line, each answered, then it exits.",
+        arguments=_arguments,
+        run=_run,
+    )
+    settings: Sequence[Setting[Any]] = ()
+    options: Sequence[Option] = ()
+
+    def problems(self, settings: Settings, *, alone: bool) -> list[str]:
+        return [] if alone else ["the console is served by `mynumber-bot chat` only"]
+
+    async def prepare(self, bot: Bot, settings: Settings, *, alone: bool) -> None:
+        """Nothing to prepare."""
+
+    def open(self, bot: Bot, settings: Settings, *, alone: bool) -> ConsoleSession:
+        return ConsoleSession()
+
+    def notices(self, settings: Settings, catalog: Catalog) -> Mapping[str, Sender]:
+        return {}
+
+    def replay(self, bot: Bot) -> AbstractContextManager[Driver]:
+        from testkit.replay import ServiceDriver
+
+        return ServiceDriver.running(bot)
+
+
+class ConsoleSession:
+    """Nothing to serve: the chat routes its own terminal as the console's sender."""
+
+    routes: tuple[Route, ...] = ()
+
+    async def start(self) -> None:
+        """Nothing to start."""
+
+    def senders(self) -> Mapping[str, Sender]:
+        return {}
+
+    async def stop(self) -> None:
+        """Nothing to stop."""
+
+
+CHANNEL = ConsoleChannel()
