@@ -63,14 +63,19 @@ def _add_channel_command(commands: Any, channel: Channel) -> None:
 
 
 def _run_channel(channel: Channel, args: argparse.Namespace) -> int:
-    from adapters.host import options_of, read_settings, run_alone
+    from adapters.host import build_hosted, options_of, read_settings, run_alone
 
     command = channel.command
     assert command is not None
     if command.run is None:
         return run_alone(channel, args)
     settings = read_settings(os.environ, **options_of(args, [channel], alone=True))
-    return command.run(args, settings)
+    app = build_hosted(settings, alone=True)
+    try:
+        return command.run(args, app)
+    finally:
+        app.runner.close()
+        app.database.dispose()
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,7 +13,7 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from starlette.applications import Starlette
@@ -28,6 +28,7 @@ from adapters.sql.database import database_url
 from bot.catalog import Catalog
 from bot.channel import Channel, Counters, HttpRequest, HttpResponse, Route, Session
 from bot.courier import Sender
+from bot.service import BotService
 from bot.settings import Setting, Settings
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,23 @@ def turn_threads(url: str, *, alone: bool) -> int:
     if url.startswith("sqlite"):
         return 0 if alone else 1
     return 8
+
+
+def build_hosted(
+    settings: Settings, *, alone: bool, wrap: Callable[[BotService], BotService] | None = None
+) -> App:
+    """The bot for a process that serves channels: on the settings' database, with every
+    channel's staff-notice senders, turn threads as its database allows."""
+    url = database_url(settings.get(DATABASE_URL))
+    engine = build_engine()
+    return build_app(
+        url,
+        settings=settings,
+        engine=engine,
+        notify=notice_senders(settings, engine.catalog),
+        threads=turn_threads(url, alone=alone),
+        wrap=wrap,
+    )
 
 
 class Host:
@@ -208,15 +226,7 @@ def run_alone(channel: Channel, arguments: Any) -> int:
             print(f"{prefix}: {problem}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
-    url = database_url(settings.get(DATABASE_URL))
-    engine = build_engine()
-    app = build_app(
-        url,
-        settings=settings,
-        engine=engine,
-        notify=notice_senders(settings, engine.catalog),
-        threads=turn_threads(url, alone=True),
-    )
+    app = build_hosted(settings, alone=True)
     # uvicorn raises the signal that stopped it again once done: a normal end, either way.
     signal.signal(signal.SIGTERM, _interrupt)
     try:

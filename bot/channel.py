@@ -10,8 +10,10 @@ It says, as :class:`Channel`:
 - how it **sends one reply to an address** (:data:`~bot.courier.Sender`, raising
   :class:`~common.errors.Refused` for what the platform refuses for good), for the courier to
   send what the outbox holds;
-- how it is **replayed** (:meth:`Channel.replay`: a :class:`Driver` that plays transcript turns
-  through the channel's real code against a stand-in platform).
+- how it is **replayed**: :attr:`Channel.replay_kit` names the module of its test kit, whose
+  ``running(bot)`` gives a :class:`Driver` that plays transcript turns through the channel's
+  real code against a stand-in platform (named, not imported: the kits depend on the
+  channels, never the other way round).
 
 Turns themselves run through :class:`bot.runner.TurnRunner`, written once for all channels.
 The host (``adapters.host``) reads the registry of channels, builds the bot, opens the
@@ -22,7 +24,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -168,14 +169,15 @@ class Option:
 @dataclass(frozen=True, slots=True)
 class Command:
     """The subcommand that runs a channel alone. ``run`` None: the host serves it (its routes
-    on ``--port``, what it polls beside them); otherwise ``run(arguments, settings)`` does,
-    after ``arguments(parser)`` added what it takes beyond its options."""
+    on ``--port``, what it polls beside them); otherwise ``run(arguments, app)`` does, with
+    the bot built for it (``adapters.bootstrap.App``), after ``arguments(parser)`` added what
+    it takes beyond its options."""
 
     name: str
     help: str
     description: str = ""
     arguments: Callable[[Any], None] | None = None
-    run: Callable[[Any, Settings], int] | None = None
+    run: Callable[[Any, Any], int] | None = None
     port: int = 8443  # of its routes, served alone
 
 
@@ -211,6 +213,7 @@ class Channel(Protocol):
         sender: routed wherever the bot runs, whichever channels it serves."""
         ...
 
-    def replay(self, bot: Bot) -> AbstractContextManager[Driver]:
-        """The channel's own code against a stand-in platform, for as long as the block lasts."""
+    @property
+    def replay_kit(self) -> str:
+        """The module whose ``running(bot)`` replays transcripts through this channel."""
         ...

@@ -8,9 +8,10 @@ runner, the others go through their channel's real code against a stand-in platf
 
 from __future__ import annotations
 
+import importlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO
@@ -113,12 +114,19 @@ class ServiceDriver:
         self.courier.close()
 
 
+def running(bot: Bot) -> AbstractContextManager[Driver]:
+    """The console's replay (its channel's ``replay_kit``)."""
+    return ServiceDriver.running(bot)
+
+
 @contextmanager
 def channel_driver(channel: str, app: App) -> Iterator[Driver]:
-    """The replay driver of the channel named ``channel`` over ``app``, for the block."""
+    """The replay driver of the channel named ``channel`` over ``app`` (from the module its
+    ``replay_kit`` names), for the block."""
     from adapters.registry import named
 
-    with named(channel).replay(app.bot()) as driver:
+    kit = importlib.import_module(named(channel).replay_kit)
+    with kit.running(app.bot()) as driver:
         yield driver
 
 

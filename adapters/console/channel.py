@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
-from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from adapters.instants import clock_at, parse_instant
 from bot.catalog import Catalog
-from bot.channel import Bot, Command, Driver, Option, Route
+from bot.channel import Bot, Command, Option, Route
 from bot.courier import Sender
 from bot.settings import Setting, Settings
 
@@ -31,20 +30,11 @@ def _arguments(parser: Any) -> None:
     )
 
 
-def _run(arguments: Any, settings: Settings) -> int:
-    from adapters.bootstrap import build_app, build_engine
+def _run(arguments: Any, app: Any) -> int:
+    """`mynumber-bot chat`, on the bot built for it (``adapters.bootstrap.App``)."""
     from adapters.console.chat import CONVERSATIONS, Recorder, chat, new_conversation
-    from adapters.host import notice_senders
-    from adapters.settings import DATABASE_URL
     from adapters.sql.conversations import SqlConversationStore
 
-    engine = build_engine()
-    app = build_app(
-        settings.get(DATABASE_URL),
-        settings=settings,
-        engine=engine,
-        notify=notice_senders(settings, engine.catalog),
-    )
     conversation = new_conversation()
     if arguments.resume:
         conversation = SqlConversationStore(app.database).latest(CONVERSATIONS) or conversation
@@ -64,11 +54,11 @@ def _run(arguments: Any, settings: Settings) -> int:
         )
     finally:
         app.courier.close()
-        app.database.dispose()
 
 
 class ConsoleChannel:
     name = NAME
+    replay_kit = "testkit.replay"
     command = Command(
         "chat",
         "a conversation in the console",
@@ -92,11 +82,6 @@ class ConsoleChannel:
 
     def notices(self, settings: Settings, catalog: Catalog) -> Mapping[str, Sender]:
         return {}
-
-    def replay(self, bot: Bot) -> AbstractContextManager[Driver]:
-        from testkit.replay import ServiceDriver
-
-        return ServiceDriver.running(bot)
 
 
 class ConsoleSession:

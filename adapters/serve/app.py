@@ -35,10 +35,10 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.types import Receive, Scope, Send
 
-from adapters.host import LOG_FORMAT, Host, notice_senders, read_settings, web_app
+from adapters.host import LOG_FORMAT, Host, build_hosted, read_settings, web_app
 from adapters.registry import CHANNELS
 from adapters.serve.metrics import CONTENT_TYPE, MeteredService, Metrics, SharedFigures, gauge
-from adapters.settings import DATABASE_URL, METRICS_DIR
+from adapters.settings import METRICS_DIR
 from bot.channel import Channel
 from bot.settings import Settings
 
@@ -115,20 +115,11 @@ def build_asgi_app(
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        from adapters.bootstrap import build_app, build_engine, settle_collector
-        from adapters.host import turn_threads
-        from adapters.sql.database import database_url
+        from adapters.bootstrap import settle_collector
 
         sharing = asyncio.create_task(share_figures()) if shared is not None else None
-        url = database_url(settings.get(DATABASE_URL))
-        engine = build_engine()
-        app = build_app(
-            url,
-            settings=settings,
-            engine=engine,
-            notify=notice_senders(settings, engine.catalog),
-            threads=turn_threads(url, alone=False),
-            wrap=lambda service: MeteredService(service, metrics),
+        app = build_hosted(
+            settings, alone=False, wrap=lambda service: MeteredService(service, metrics)
         )
         running["app"] = app
         host = Host(app, settings, served, alone=False, counters=metrics)

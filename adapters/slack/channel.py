@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from bot.catalog import Catalog
-from bot.channel import Bot, Command, Driver, Option, Route
+from bot.channel import Bot, Command, Option, Route
 from bot.courier import Sender
 from bot.settings import Setting, Settings, text
 
@@ -37,6 +36,7 @@ HTTP = text("SLACK_HTTP", "serve POST /slack/events over HTTP even with SLACK_AP
 
 class SlackChannel:
     name = NAME
+    replay_kit = "testkit.slack.driver"
     command = Command(
         NAME,
         "run the Slack adapter (Socket Mode with SLACK_APP_TOKEN, else --http)",
@@ -77,11 +77,6 @@ class SlackChannel:
         from adapters.slack.staff import NOTICES
 
         return {NOTICES: desk.announce}
-
-    def replay(self, bot: Bot) -> AbstractContextManager[Driver]:
-        from testkit.slack.driver import SlackDriver
-
-        return SlackDriver.running(bot)
 
 
 class SlackSession:

@@ -10,14 +10,14 @@ import asyncio
 import hmac
 import re
 from collections.abc import Mapping, Sequence
-from contextlib import AbstractContextManager, suppress
+from contextlib import suppress
 from functools import partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from adapters.settings import WORKERS
 from bot.catalog import FALLBACK, Catalog
-from bot.channel import Bot, Command, Driver, HttpRequest, HttpResponse, Option, Route
+from bot.channel import Bot, Command, HttpRequest, HttpResponse, Option, Route
 from bot.clock import Clock, wall_clock
 from bot.courier import Sender
 from bot.settings import Setting, Settings, number, text
@@ -71,6 +71,7 @@ WEBHOOK_URL = text(
 
 class TelegramChannel:
     name = NAME
+    replay_kit = "testkit.telegram.driver"
     command = Command(
         NAME,
         "run the Telegram bot (long polling, or a webhook with --webhook-url)",
@@ -135,11 +136,6 @@ class TelegramChannel:
 
     def notices(self, settings: Settings, catalog: Catalog) -> Mapping[str, Sender]:
         return {}
-
-    def replay(self, bot: Bot) -> AbstractContextManager[Driver]:
-        from testkit.telegram.driver import TelegramDriver
-
-        return TelegramDriver.running(bot)
 
 
 class TelegramSession:

@@ -18,7 +18,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -243,3 +243,8 @@ def _dm_event(event_id: str, channel: str, user: str, ts: str, text: str) -> dic
             "event_ts": ts,
         },
     }
+
+
+def running(bot: Bot) -> AbstractContextManager[SlackDriver]:
+    """This channel's replay (its ``replay_kit``): the driver, for the block."""
+    return SlackDriver.running(bot)

@@ -16,6 +16,7 @@ import itertools
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
@@ -217,3 +218,8 @@ def _reply(call: Call) -> Reply:
         for button in row
     )
     return Reply(text=from_html(call.params["text"]), buttons=buttons)
+
+
+def running(bot: Bot) -> AbstractContextManager[TelegramDriver]:
+    """This channel's replay (its ``replay_kit``): the driver, for the block."""
+    return TelegramDriver.running(bot)
