@@ -53,3 +53,24 @@ def test_a_bad_setting_stops_a_command_with_one_line_each(tmp_path) -> None:
         "MYNUMBER_BOT_WORKERS",
     ]
     assert all(line.startswith("mynumber-bot chat: ") for line in lines)
+
+
+def test_env_example_documents_every_setting() -> None:
+    """What `serve` sets for its own workers aside, every declared setting is in
+    .env.example, with a comment above it."""
+    from pathlib import Path
+
+    from adapters.host import declared
+    from adapters.settings import METRICS_DIR
+
+    lines = (Path(__file__).resolve().parents[2] / ".env.example").read_text().splitlines()
+    documented = {
+        line.split("=", 1)[0]: lines[index - 1]
+        for index, line in enumerate(lines)
+        if "=" in line and not line.startswith("#")
+    }
+    for setting in declared():
+        if setting in (WORKERS, METRICS_DIR):
+            continue
+        assert setting.name in documented, f"{setting.name} is not in .env.example"
+        assert documented[setting.name].startswith("#"), f"{setting.name} has no comment"
