@@ -13,6 +13,7 @@ from bot.inquiry import VALIDATORS
 from bot.normalize import digits_only
 from bot.reminders import CANCEL, OFFER
 from bot.reminding import ReminderTalk
+from bot.state import source_slot
 from bot.turn import TurnContext
 from bot.understanding import Mentions
 from bot.walking import Walker
@@ -173,6 +174,8 @@ class Dialogue:
         if checked.masked:
             turn.say(turn.text("inquiry.individual_number_masked"))
         turn.state = turn.state.with_slots(**{step.slot: checked.value})
+        if turn.event.message_id is not None:
+            turn.state = turn.state.with_slots(**{source_slot(step.slot): turn.event.message_id})
         self.walker.enter(step.next)
 
     def _offer(self, option: str) -> None:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.catalog import Catalog
 from bot.dialogue import Dialogue
-from bot.inquiry import InquiryDraft, reference_for
+from bot.inquiry import INQUIRY_SLOTS, InquiryDraft, reference_for
 from bot.language import catalog_language
 from bot.messages import Event, Reply
 from bot.reminders import ReminderBook
@@ -82,8 +82,11 @@ class Engine:
         ``attempt`` counts runs of the same turn after storage conflicts: an inquiry's
         reference depends on it, so a reference that clashed is not drawn again.
         ``reminders``: the conversation's, in the turn's transaction (None when they cannot
-        be kept).
+        be kept). An event that takes a message back (``unsent``) is the one answered with
+        silence: what the message gave is dropped (an inquiry it was part of is left).
         """
+        if event.unsent is not None:
+            return self._forget(stored, event.unsent)
         state = stored if stored is not None and self._fits(stored) else None
         language = self.language_for(event, state)
 
@@ -130,6 +133,18 @@ class Engine:
             if written in available:
                 return written
         return "en"
+
+    def _forget(self, stored: ConversationState | None, message_id: str) -> TurnResult:
+        forgotten = stored.forgetting(message_id) if stored is not None else None
+        if forgotten is None:
+            return TurnResult(replies=(), state=stored)
+        if forgotten.flow != self.flows.main:
+            # Its text was part of a written inquiry: the inquiry cannot go on without it.
+            kept = {k: v for k, v in forgotten.slots.items() if k not in INQUIRY_SLOTS}
+            main = self.flows.flows[self.flows.main]
+            forgotten = replace(forgotten, flow=main.id, step=main.start, awaiting="topic",
+                                slots=kept, buttons=())  # fmt: skip
+        return TurnResult(replies=(), state=forgotten)
 
     def _fits(self, state: ConversationState) -> bool:
         """A stored state whose flow or step no longer exists starts afresh at the menu."""

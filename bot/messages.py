@@ -24,7 +24,9 @@ class Event:
     ``conversation`` identifies the dialogue across turns (e.g. ``telegram:12345``); ``locale`` is
     the client's language setting when the platform tells it; ``at`` is the clock of the turn;
     ``address`` says where the replies go, in the channel's own terms: given, the replies are
-    kept in the outbox with the turn's state until the channel has sent them.
+    kept in the outbox with the turn's state until the channel has sent them. ``message_id``:
+    the platform's id of the message, where it lets users take one back; ``unsent``: such an id
+    taken back (no text, no button: what it gave is forgotten, and nothing is said).
     """
 
     conversation: str
@@ -36,6 +38,8 @@ class Event:
     user: str | None = None
     delivery_id: str | None = None
     address: str | None = None
+    message_id: str | None = None
+    unsent: str | None = None
 
     def __post_init__(self) -> None:
         if self.text is not None and not self.text.isascii():

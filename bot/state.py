@@ -9,6 +9,13 @@ from typing import Any
 from bot import jsontext
 
 STATE_VERSION = 1
+_SOURCE = ".message"  # the slot beside an input's slot that names the message it came from
+
+
+def source_slot(slot: str) -> str:
+    """Where the id of the message that filled ``slot`` is kept (channels that let users take
+    a message back: its text must go with it)."""
+    return slot + _SOURCE
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -38,6 +45,17 @@ class ConversationState:
             else:
                 slots[name] = value
         return replace(self, slots=slots)
+
+    def forgetting(self, message_id: str) -> ConversationState | None:
+        """A copy without what the message ``message_id`` gave, None when it gave nothing."""
+        given = [
+            name[: -len(_SOURCE)]
+            for name, value in self.slots.items()
+            if name.endswith(_SOURCE) and value == message_id
+        ]
+        if not given:
+            return None
+        return self.with_slots(**dict.fromkeys((*given, *map(source_slot, given))))
 
     def to_json(self) -> str:
         # Field by field rather than dataclasses.asdict, whose deep copy cost more than the rest
