@@ -36,6 +36,9 @@ E = TypeVar("E")
 R = TypeVar("R")
 AsyncSender = Callable[[str, Reply, str], Awaitable[None]]
 """Sends one reply to an address (the reply's stable key third), on the event loop."""
+BatchSender = Callable[[str, tuple[Reply, ...], tuple[str, ...]], Awaitable[None]]
+"""Sends all of a turn's replies to an address in one call (platforms that answer a turn so:
+LINE's reply token is good for one call), with their keys; all or none."""
 _Job = tuple[E, asyncio.AbstractEventLoop, "asyncio.Future[R]"]
 
 
@@ -85,6 +88,23 @@ class TurnRunner:
                         key = reply_key(answer.parcel, index, reply)
                         await send(event.address or "", reply, key)
                         sent.one()
+            except Exception:
+                self._unsent(event, answer)
+            finally:
+                self.finished(event.delivery_id)
+            return answer
+
+    async def arun_batch(self, event: Event, send: BatchSender) -> Answer:
+        """:meth:`arun`, the replies sent in one call."""
+
+        async with self._locks.setdefault(event.conversation, asyncio.Lock()):
+            answer = await self._aanswer(event)
+            keys = tuple(reply_key(answer.parcel, n, r) for n, r in enumerate(answer.replies))
+            try:
+                with self.courier.delivery(answer) as sent:
+                    if answer.replies:
+                        await send(event.address or "", answer.replies, keys)
+                    sent.sent = len(answer.replies)
             except Exception:
                 self._unsent(event, answer)
             finally:

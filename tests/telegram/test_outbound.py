@@ -8,9 +8,10 @@ from hypothesis import strategies as st
 from telegram.error import TelegramError
 from telegram.request import BaseRequest
 
-from adapters.telegram.outbound import MAX_MESSAGE, from_html, split_text, to_html
+from adapters.telegram.outbound import MAX_MESSAGE, from_html, to_html
 from adapters.telegram.request import AiohttpRequest
 from bot.messages import PhoneCard
+from bot.splitting import split_text
 
 CARD = PhoneCard(number="0120-0178-27", name="Card line", charge="toll_free", statuses=())
 
@@ -32,24 +33,29 @@ def test_what_is_read_is_what_the_engine_wrote(text: str, with_phone: bool) -> N
 
 
 def test_a_short_text_is_one_message() -> None:
-    assert split_text("Hello\n\nworld") == ["Hello\n\nworld"]
+    assert split_text("Hello\n\nworld", MAX_MESSAGE) == ["Hello\n\nworld"]
 
 
 def test_a_long_text_is_cut_between_paragraphs() -> None:
     paragraphs = ["a" * 3000, "b" * 3000, "c" * 100]
-    assert split_text("\n\n".join(paragraphs)) == ["a" * 3000, "b" * 3000 + "\n\n" + "c" * 100]
+    assert split_text("\n\n".join(paragraphs), MAX_MESSAGE) == [
+        "a" * 3000,
+        "b" * 3000 + "\n\n" + "c" * 100,
+    ]
 
 
 def test_a_paragraph_longer_than_a_message_is_cut_between_lines_then_words() -> None:
     lines = "\n".join(["line " * 100] * 20)
-    parts = split_text(lines)
+    parts = split_text(lines, MAX_MESSAGE)
     assert len(parts) > 1
     assert all(_units(part) <= MAX_MESSAGE for part in parts)
     assert all(not part.startswith("\n") and not part.endswith("\n") for part in parts)
 
 
 def test_characters_outside_the_bmp_count_double_and_are_never_cut() -> None:
-    parts = split_text("☎😀" * 3000)  # no separator at all: cut anywhere, but between characters
+    parts = split_text(
+        "☎😀" * 3000, MAX_MESSAGE
+    )  # no separator at all: cut anywhere, but between characters
     assert all(_units(part) <= MAX_MESSAGE for part in parts)
     assert "".join(parts) == "☎😀" * 3000
 
