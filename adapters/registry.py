@@ -5,11 +5,12 @@ one line here."""
 from __future__ import annotations
 
 from adapters.console.channel import CHANNEL as CONSOLE
+from adapters.line.channel import CHANNEL as LINE
 from adapters.slack.channel import CHANNEL as SLACK
 from adapters.telegram.channel import CHANNEL as TELEGRAM
 from bot.channel import Channel
 
-CHANNELS: tuple[Channel, ...] = (CONSOLE, TELEGRAM, SLACK)
+CHANNELS: tuple[Channel, ...] = (CONSOLE, TELEGRAM, SLACK, LINE)
 
 
 def named(name: str) -> Channel:

@@ -9,6 +9,7 @@ runner, the others go through their channel's real code against a stand-in platf
 from __future__ import annotations
 
 import importlib
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -27,6 +28,38 @@ from bot.service import BotService
 from testkit.transcripts import JAPAN, Transcript, TranscriptTurn
 
 _INDENT = "    "
+TURN_TIMEOUT = 30.0  # seconds; a turn takes milliseconds, this only bounds a hang
+
+
+class TranscriptClock:
+    """The clock of the turn being replayed, for the courier's reminders: set by the driver."""
+
+    def __init__(self) -> None:
+        self.at = wall_clock()
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+class Completions:
+    """The deliveries a channel reports finished (:meth:`bot.runner.TurnRunner.watch`), for a
+    driver to wait on where the platform is acknowledged before the turn runs."""
+
+    def __init__(self) -> None:
+        self._done: set[str] = set()
+        self._changed = threading.Condition()
+
+    def finished(self, delivery: str) -> None:
+        with self._changed:
+            self._done.add(delivery)
+            self._changed.notify_all()
+
+    def wait(self, delivery: str, timeout: float = TURN_TIMEOUT) -> None:
+        """Until ``delivery`` is finished. Raises TimeoutError."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: delivery in self._done, timeout):
+                raise TimeoutError(f"the channel did not finish {delivery} in {timeout} s")
+            self._done.discard(delivery)
 
 
 class Meanwhile:

@@ -14,7 +14,6 @@ import itertools
 import json
 import re
 import secrets
-import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -37,32 +36,12 @@ from bot.messages import Button, Reply
 from bot.runner import TurnRunner
 from bot.service import BotService
 from bot.settings import Settings
-from testkit.replay import Meanwhile
+from testkit.replay import Completions, Meanwhile
 from testkit.serving import serving_in_background
 from testkit.slack.stand_in import BOT_USER, TEAM, Call, StandInSlack
 
 TURN_TIMEOUT = 30.0  # seconds; a turn takes milliseconds, this only bounds a hang
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-
-
-class Completions:
-    """The deliveries the adapter reports finished, for a sender to wait on."""
-
-    def __init__(self) -> None:
-        self._done: set[str] = set()
-        self._changed = threading.Condition()
-
-    def finished(self, delivery: str) -> None:
-        with self._changed:
-            self._done.add(delivery)
-            self._changed.notify_all()
-
-    def wait(self, delivery: str, timeout: float = TURN_TIMEOUT) -> None:
-        """Until ``delivery`` is finished. Raises TimeoutError."""
-        with self._changed:
-            if not self._changed.wait_for(lambda: delivery in self._done, timeout):
-                raise TimeoutError(f"the Slack adapter did not finish {delivery} in {timeout} s")
-            self._done.discard(delivery)
 
 
 def reply_of(call: Call) -> Reply:

@@ -31,8 +31,8 @@ from adapters.slack.web import EVENTS_PATH
 from adapters.sql.staff import SqlInquiries
 from bot.channel import Route
 from bot.settings import Settings
+from testkit.replay import Completions
 from testkit.serving import serving_in_background
-from testkit.slack.driver import Completions
 from testkit.slack.stand_in import TEAM, Call, StandInSlack
 from tests.adapters.helpers import AT
 
