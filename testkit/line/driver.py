@@ -126,6 +126,8 @@ def event(
     }
     if reply_token is not None:
         base["replyToken"] = reply_token
+    if kind == "follow":
+        base["follow"] = {"isUnblocked": False}
     if data is not None:
         base["postback"] = {"data": data}
     elif kind is None:

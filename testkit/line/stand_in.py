@@ -49,9 +49,11 @@ class StandInLine:
     delivered: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (to, message)
     profiles: dict[str, str | None] = field(default_factory=dict)  # user -> language
     url: str = ""
+    holding: int = 0  # messages waiting on a hold now
     _tokens: dict[str, tuple[str, float]] = field(default_factory=dict)  # token -> (to, issued)
     _retry_keys: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     _failures: dict[str, list[int]] = field(default_factory=dict)
+    _lost: dict[str, int] = field(default_factory=dict)  # path -> answers to lose
     _held: dict[str, asyncio.Event] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
@@ -88,6 +90,11 @@ class StandInLine:
     def fail(self, path: str, status: int = 500) -> None:
         """Answer the next call of ``path`` (``push``, ``reply``...) with ``status``."""
         self._failures.setdefault(path, []).append(status)
+
+    def lose_answer(self, path: str) -> None:
+        """Deliver the next call of ``path`` but answer 500: LINE took it, the bot cannot know
+        (a connection cut after the send, a worker killed before it recorded it)."""
+        self._lost[path] = self._lost.get(path, 0) + 1
 
     def hold(self, to: str) -> None:
         """Keep messages to ``to`` waiting until :meth:`release`; one whose sender has gone
@@ -179,13 +186,21 @@ class StandInLine:
     ) -> web.Response:
         held = self._held.get(to)
         if held is not None:
-            await held.wait()
+            self.holding += 1
+            try:
+                await held.wait()
+            finally:
+                self.holding -= 1
             if request.transport is None or request.transport.is_closing():
                 return web.Response(status=499)  # nobody reads it: LINE never got it whole
         sent = [{"id": str(next(self._ids)), "quoteToken": "q"} for _ in body["messages"]]
         self.delivered += [(to, message) for message in body["messages"]]
         if key is not None:
             self._retry_keys[key] = sent
+        path = request.path.rsplit("/", 1)[-1]
+        if self._lost.get(path):
+            self._lost[path] -= 1
+            return self._answer(request, body, 500, {"message": "the answer was lost"})
         return self._answer(request, body, 200, {"sentMessages": sent})
 
     def _answer(

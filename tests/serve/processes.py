@@ -27,7 +27,7 @@ STOP_WITHIN = 15.0  # seconds from SIGTERM to the whole process tree gone
 RETRIES = 5  # reconnections per POST, as a load balancer would try again
 TURNS = 'mynumber_turns_total{channel="telegram"}'
 REDELIVERIES = 'mynumber_redeliveries_total{channel="telegram"}'
-_CHANNEL_SETTINGS = ("TELEGRAM_", "SLACK_", "DATABASE_URL", "OUTBOX_")
+_CHANNEL_SETTINGS = ("TELEGRAM_", "SLACK_", "LINE_", "WEBCHAT_", "DATABASE_URL", "OUTBOX_")
 _WORKER_INFO = re.compile(r'^mynumber_worker_info\{pid="(\d+)"\}$')
 
 
