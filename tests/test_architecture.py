@@ -113,11 +113,7 @@ def _channel_package(module: str) -> str | None:
 @pytest.mark.parametrize("module", sorted(m for m in modules() if _channel_package(m)))
 def test_no_channel_imports_another(module: str) -> None:
     own = _channel_package(module)
-    others = {
-        name
-        for name in project_imports(module)
-        if _channel_package(name) not in (None, own)
-    }
+    others = {name for name in project_imports(module) if _channel_package(name) not in (None, own)}
     assert not others, f"{module} imports another channel: {sorted(others)}"
 
 
