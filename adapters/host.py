@@ -273,7 +273,19 @@ async def _serve_http(host: Host, asgi: Starlette, address: str, port: int) -> N
     if server.started:
         for channel in host.channels:
             await channel.prepare(host.bot, host.settings, alone=True)
+        _print_pages(host.channels, address, server)
     await serving
+
+
+def _print_pages(channels: Sequence[Channel], address: str, server: Any) -> None:
+    """Each channel's page (``Command.page``) as the address to open, on the port bound (which
+    ``--port 0`` leaves to the system)."""
+    port = server.servers[0].sockets[0].getsockname()[1]
+    shown = f"[{address}]" if ":" in address else address
+    for channel in channels:
+        page = channel.command.page if channel.command else None
+        if page:
+            print(f"{channel.name}: http://{shown}:{port}{page}", flush=True)
 
 
 async def _until_stopped() -> None:

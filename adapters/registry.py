@@ -8,9 +8,10 @@ from adapters.console.channel import CHANNEL as CONSOLE
 from adapters.line.channel import CHANNEL as LINE
 from adapters.slack.channel import CHANNEL as SLACK
 from adapters.telegram.channel import CHANNEL as TELEGRAM
+from adapters.webchat.channel import CHANNEL as WEBCHAT
 from bot.channel import Channel
 
-CHANNELS: tuple[Channel, ...] = (CONSOLE, TELEGRAM, SLACK, LINE)
+CHANNELS: tuple[Channel, ...] = (CONSOLE, TELEGRAM, SLACK, LINE, WEBCHAT)
 
 
 def named(name: str) -> Channel:

@@ -171,7 +171,8 @@ class Command:
     """The subcommand that runs a channel alone. ``run`` None: the host serves it (its routes
     on ``--port``, what it polls beside them); otherwise ``run(arguments, app)`` does, with
     the bot built for it (``adapters.bootstrap.App``), after ``arguments(parser)`` added what
-    it takes beyond its options."""
+    it takes beyond its options. ``page``: the path of a page among its routes for a person to
+    open (the web chat's demo), printed as a full address once the routes answer."""
 
     name: str
     help: str
@@ -179,6 +180,7 @@ class Command:
     arguments: Callable[[Any], None] | None = None
     run: Callable[[Any, Any], int] | None = None
     port: int = 8443  # of its routes, served alone
+    page: str | None = None
 
 
 class Channel(Protocol):

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import (
     ArgumentError,
+    DatabaseError,
     DBAPIError,
     IntegrityError,
     OperationalError,
@@ -29,7 +30,7 @@ from common.errors import SchemaOutdated, StorageConflict, StorageUnavailable
 
 DEFAULT_URL = "sqlite:///mynumber-bot.sqlite3"
 # The newest migration in migrations/versions; a test keeps the two in step.
-SCHEMA_REVISION = "0005"
+SCHEMA_REVISION = "0006"
 MIGRATIONS = Path(__file__).with_name("migrations")
 # Threads that keep an SQLite connection of their own (the turns', the courier's, a few more);
 # the pool (5, and 10 more at need) serves the rest.
@@ -61,13 +62,29 @@ class Database:
         self._kept = threading.local()
         self._all_kept: list[Connection] = []
         self._kept_lock = threading.Lock()
-        if upgrade if upgrade is not None else self.is_sqlite:
+        self._pending_upgrade = bool(upgrade if upgrade is not None else self.is_sqlite)
+        if self._pending_upgrade:
+            try:
+                self._settle_upgrade()
+            except StorageUnavailable as exc:
+                # A file that cannot be opened (a folder missing, no permission, locked): the
+                # bot answers without storage meanwhile, and upgrades once it opens.
+                log.warning("the database cannot be opened (%s); running without it", exc.reason)
+
+    def _settle_upgrade(self) -> None:
+        self._pending_upgrade = False
+        try:
             self.upgrade()
+        except StorageUnavailable:
+            self._pending_upgrade = True
+            raise
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
         """A transaction. Raises StorageUnavailable for a database that cannot be reached,
         StorageConflict for a write that breaks a unique constraint."""
+        if self._pending_upgrade:
+            self._settle_upgrade()
         try:
             kept = self._kept_connection() if self.is_sqlite else None
             if kept is None:
@@ -79,7 +96,10 @@ class Database:
         except IntegrityError as exc:
             raise StorageConflict(f"write conflict: {exc.orig!r}") from exc
         except DBAPIError as exc:
-            if isinstance(exc, OperationalError) or exc.connection_invalidated:
+            # SQLite says "file is not a database" (a damaged file, another file in its place)
+            # with DatabaseError itself: as unusable as one that cannot be opened.
+            damaged = self.is_sqlite and type(exc) is DatabaseError
+            if isinstance(exc, OperationalError) or exc.connection_invalidated or damaged:
                 reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
                 raise StorageUnavailable(
                     f"database unavailable: {exc.orig!r}", reason=reason or type(exc.orig).__name__

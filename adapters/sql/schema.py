@@ -155,3 +155,21 @@ reminders = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     UniqueConstraint("conversation", "line", name="uq_reminders_conversation_line"),
 )
+
+mailbox = Table(
+    "mailbox",
+    metadata,
+    # Every message of a web chat conversation, the user's and the bot's, numbered within it:
+    # the widget's stream resumes after the last number it has (adapters/webchat). ``key``: the
+    # client's message id or the reply's outbox key, so that a retry adds nothing.
+    _serial_id(),
+    Column("conversation", String(64), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("key", String(120), nullable=False),
+    Column("sender", String(4), nullable=False),  # user | bot
+    Column("body", Text, nullable=False),  # bot.parcel's JSON of the one message
+    Column("lang", String(10), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False, index=True),
+    UniqueConstraint("conversation", "seq", name="uq_mailbox_conversation_seq"),
+    UniqueConstraint("conversation", "key", name="uq_mailbox_conversation_key"),
+)
