@@ -22,6 +22,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route as StarletteRoute
 
 from adapters.bootstrap import App, build_app, build_engine, settle_collector
+from adapters.logs import configure_logging
 from adapters.registry import CHANNELS
 from adapters.settings import COMMON, DATABASE_URL
 from adapters.sql.database import database_url
@@ -32,7 +33,6 @@ from bot.service import BotService
 from bot.settings import Setting, Settings
 
 log = logging.getLogger(__name__)
-LOG_FORMAT = "%(asctime)s %(levelname)s [%(process)d] %(name)s %(message)s"
 
 
 def declared() -> Iterable[Setting[Any]]:
@@ -225,10 +225,10 @@ def run_alone(channel: Channel, arguments: Any) -> int:
         for problem in problems:
             print(f"{prefix}: {problem}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    configure_logging()
     app = build_hosted(settings, alone=True)
     # uvicorn raises the signal that stopped it again once done: a normal end, either way.
-    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
     try:
         asyncio.run(_serve_alone(app, settings, channel, arguments))
     except KeyboardInterrupt:
@@ -239,7 +239,8 @@ def run_alone(channel: Channel, arguments: Any) -> int:
     return 0
 
 
-def _interrupt(_signum: int, _frame: object) -> None:
+def interrupt(_signum: int, _frame: object) -> None:
+    """SIGTERM as Ctrl-C: what uvicorn raises again once it has stopped, ended quietly."""
     raise KeyboardInterrupt
 
 
@@ -265,7 +266,8 @@ async def _serve_http(host: Host, asgi: Starlette, address: str, port: int) -> N
     answer, since the platform posts to them at once."""
     import uvicorn
 
-    config = uvicorn.Config(asgi, host=address, port=port, log_level="info", lifespan="off")
+    # log_config None: uvicorn's records go through the bot's private handler (adapters.logs).
+    config = uvicorn.Config(asgi, host=address, port=port, log_config=None, lifespan="off")
     server = uvicorn.Server(config)
     serving = asyncio.create_task(server.serve())
     while not server.started and not serving.done():

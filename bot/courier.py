@@ -129,7 +129,10 @@ class Courier:
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None
-        self._forget_sent()
+        try:
+            self._forget_sent()
+        except StorageUnavailable:
+            log.warning("could not forget the parcels sent last; their leases bring them back")
 
     def dispatch(self, parcels: Sequence[Parcel]) -> None:
         """Have the thread send these parcels, leased to this worker, soon (:meth:`pump` sends

@@ -33,8 +33,10 @@ def _arguments(parser: Any) -> None:
 def _run(arguments: Any, app: Any) -> int:
     """`mynumber-bot chat`, on the bot built for it (``adapters.bootstrap.App``)."""
     from adapters.console.chat import CONVERSATIONS, Recorder, chat, new_conversation
+    from adapters.logs import configure_logging
     from adapters.sql.conversations import SqlConversationStore
 
+    configure_logging(default="WARNING")  # the terminal is the chat's: problems only
     conversation = new_conversation()
     if arguments.resume:
         conversation = SqlConversationStore(app.database).latest(CONVERSATIONS) or conversation

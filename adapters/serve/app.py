@@ -35,7 +35,8 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.types import Receive, Scope, Send
 
-from adapters.host import LOG_FORMAT, Host, build_hosted, read_settings, web_app
+from adapters.host import Host, build_hosted, read_settings, web_app
+from adapters.logs import configure_logging
 from adapters.registry import CHANNELS
 from adapters.serve.metrics import CONTENT_TYPE, MeteredService, Metrics, SharedFigures, gauge
 from adapters.settings import METRICS_DIR
@@ -172,7 +173,7 @@ def build_asgi_app(
 def create_app() -> Starlette:
     """uvicorn's app factory (``adapters.serve.app:create_app``): each worker process calls it,
     and reads its settings, ``DATABASE_URL`` included, from the environment."""
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    configure_logging()
     return build_asgi_app(read_settings(os.environ))
 
 

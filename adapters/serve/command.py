@@ -67,7 +67,8 @@ def run_serve(args: argparse.Namespace, environ: MutableMapping[str, str] = os.e
     """Serve until SIGINT or SIGTERM; 2 when the settings are incomplete or the schema old."""
     import logging
 
-    from adapters.host import LOG_FORMAT, options_of, read_settings
+    from adapters.host import options_of, read_settings
+    from adapters.logs import configure_logging
     from adapters.serve.app import served_channels, wanted
     from adapters.settings import DATABASE_URL, METRICS_DIR, WORKERS
     from adapters.sql.database import database_url
@@ -84,7 +85,7 @@ def run_serve(args: argparse.Namespace, environ: MutableMapping[str, str] = os.e
         for problem in problems:
             _fail(problem)
         return 2
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    configure_logging()
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     url = database_url(settings.get(DATABASE_URL))
     environ[DATABASE_URL.name] = url  # what the workers' create_app reads
@@ -105,13 +106,21 @@ def run_serve(args: argparse.Namespace, environ: MutableMapping[str, str] = os.e
     environ[METRICS_DIR.name] = figures
     try:
         _run_uvicorn(args)
+    except KeyboardInterrupt:  # uvicorn raises the signal that stopped it again: a normal end
+        pass
     finally:
         shutil.rmtree(figures, ignore_errors=True)
     return 0
 
 
 def _run_uvicorn(args: argparse.Namespace) -> None:
+    import signal
+
     import uvicorn
+
+    from adapters.host import interrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
 
     uvicorn.run(
         APP_FACTORY,
@@ -120,7 +129,7 @@ def _run_uvicorn(args: argparse.Namespace) -> None:
         port=args.port,
         workers=args.workers,
         lifespan="on",
-        log_level="info",
+        log_config=None,  # the bot's own, private (adapters.logs), set by each worker
         # SIGTERM: stop accepting, finish the requests in flight (a webhook is answered once
         # its update is handled), then close; Telegram and Slack redeliver what was cut off.
         timeout_graceful_shutdown=20,

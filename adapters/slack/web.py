@@ -10,7 +10,9 @@ one after a worker that died is answered.
 
 from __future__ import annotations
 
+import json
 import time
+from urllib.parse import parse_qs
 
 from slack_bolt import App as BoltApp
 from slack_bolt import BoltRequest
@@ -46,6 +48,8 @@ def events_handler(bolt: BoltApp, signing_secret: str) -> Handler:
     async def events(request: HttpRequest) -> HttpResponse:
         if not _signed(verifier, request):
             return HttpResponse.error(401, "the request is not signed by Slack")
+        if not _readable(request):
+            return HttpResponse.error(400, "the body is not a Slack request")
         bolt_request = BoltRequest(
             body=request.body.decode("utf-8", "replace"),
             query=dict(request.query),
@@ -60,6 +64,19 @@ def events_handler(bolt: BoltApp, signing_secret: str) -> Handler:
         )
 
     return events
+
+
+def _readable(request: HttpRequest) -> bool:
+    """Whether the body is what Slack posts: a JSON object (events), or a form whose
+    ``payload``, if any, is one (interactions; slash commands have none)."""
+    try:
+        text = request.body.decode("utf-8")
+        if request.headers.get("content-type", "").startswith("application/json"):
+            return isinstance(json.loads(text), dict)
+        payload = parse_qs(text, strict_parsing=bool(text)).get("payload")
+        return payload is None or isinstance(json.loads(payload[0]), dict)
+    except (ValueError, RecursionError):
+        return False
 
 
 def _signed(verifier: SignatureVerifier, request: HttpRequest) -> bool:

@@ -62,7 +62,7 @@ class LineRig:
         runner = TurnRunner(service, courier, threads=1)
         runner.watch(done.finished)
         bot = Bot(service, courier, runner, None, counters or NoCounters())
-        with _stand_in(stand_in) as line:
+        with stand_in_running(stand_in) as line:
             settings = Settings(
                 {
                     SECRET.name: STAND_IN_SECRET,
@@ -201,7 +201,7 @@ def running(bot: Bot) -> AbstractContextManager[LineDriver]:
 
 
 @contextmanager
-def _stand_in(given: StandInLine | None) -> Iterator[StandInLine]:
+def stand_in_running(given: StandInLine | None = None) -> Iterator[StandInLine]:
     """``given`` (already started by the caller), or a stand-in on a loop of its own."""
     if given is not None:
         yield given

@@ -9,21 +9,17 @@ reply never arrives; the other worker's pump pushes it once the lease (two secon
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from adapters.sql.database import Database
 from adapters.sql.outbox import SqlOutbox
-from testkit.line.driver import event
-from testkit.line.stand_in import SECRET, StandInLine
+from testkit.line.driver import event, stand_in_running
+from testkit.line.stand_in import SECRET
 from tests.serve.helpers import metrics, wait_for
 from tests.serve.processes import children, serve
 
@@ -35,19 +31,7 @@ TURNS = 'mynumber_turns_total{channel="line"}'
 PUSHES = 'mynumber_channel_events_total{channel="line",event="push"}'
 
 
-@contextmanager
-def line_stand_in() -> Iterator[StandInLine]:
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    stand_in = StandInLine()
-    asyncio.run_coroutine_threadsafe(stand_in.start(), loop).result(timeout=10)
-    try:
-        yield stand_in
-    finally:
-        asyncio.run_coroutine_threadsafe(stand_in.stop(), loop).result(timeout=10)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=10)
+line_stand_in = stand_in_running
 
 
 def test_a_reply_committed_by_a_killed_worker_is_pushed_once(
