@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.inquiry import VALIDATORS
+from bot.needs import Reading
 from bot.normalize import digits_only
 from bot.reminders import CANCEL, OFFER
 from bot.reminding import ReminderTalk
 from bot.state import source_slot
 from bot.turn import TurnContext
-from bot.understanding import Mentions
 from bot.walking import Walker
 from flows.model import AskStep, InputStep, Step
 
@@ -108,7 +108,7 @@ class Dialogue:
         elif set_id == turn.state.awaiting:
             walker.choose(set_id, option_id)
         elif set_id == "topic":
-            walker.start_topic(option_id, Mentions())
+            walker.start_topic(option_id, Reading())
         elif set_id == "after_answer":
             walker.after_answer(option_id)
         elif set_id == OFFER:

@@ -2,41 +2,37 @@
 
 One matcher per choice set, built once: labels in every catalog language plus the synonyms of
 every language, so a Japanese label typed into an English conversation is still understood.
+Free text (a first message, a sentence where a topic is asked) is read for its need by
+:class:`bot.needs.NeedReader`, which weighs everything the message says rather than take the
+first word that names a topic.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 
 from bot.catalog import Catalog
 from bot.language import han_hints, written_language
-from bot.matching import ChoiceMatcher, Match
+from bot.matching import ChoiceMatcher
+from bot.needs import NeedReader, Reader, Reading
 from bot.normalize import normalize
 from flows.model import FlowSet
 
-_URGENT_TOPICS = ("lost_card", "lost_phone")
-_LOST_ITEM_TOPIC = {"card": "lost_card", "phone": "lost_phone"}
+# The choice set whose options are needs: free text answering it is read by the NeedReader.
+_NEEDS_SET = "topic"
+# Language codes (`id`, `en`) are too common inside sentences (`application id`) to be read
+# there as a language named; they still answer the language question whole.
+_FIND_MIN_LEN = 3
 
 
-@dataclass(frozen=True, slots=True)
-class Mentions:
-    """Options found inside a free-text message, best first per choice set."""
+def _knowledge_numbers() -> dict[str, str]:
+    from knowledge.loader import default_knowledge
 
-    found: dict[str, tuple[Match, ...]] = field(default_factory=dict)
-
-    def best(self, choice_set: str) -> str | None:
-        matches = self.found.get(choice_set)
-        return matches[0].option_id if matches else None
-
-    def urgent_topic(self) -> str | None:
-        """A lost or stolen card, notice or phone mentioned (rule 1), as its topic."""
-        topic = self.best("topic")
-        if topic in _URGENT_TOPICS:
-            return topic
-        item = self.best("lost_item")
-        if topic == "lost" and item is not None:
-            return _LOST_ITEM_TOPIC[item]
-        return None
+    knowledge = default_knowledge()
+    return {
+        line.id: "".join(ch for ch in line.number if ch.isdigit())
+        for line in knowledge.lines + knowledge.contacts
+    }
 
 
 def _spaced_script(text: str) -> bool:
@@ -51,8 +47,19 @@ def _spaced_script(text: str) -> bool:
 class Understanding:
     """Matches answers to choice sets and finds mentions of extractable sets in free text."""
 
-    def __init__(self, flows: FlowSet, catalog: Catalog) -> None:
+    def __init__(
+        self, flows: FlowSet, catalog: Catalog, *, numbers: Mapping[str, str] | None = None
+    ) -> None:
+        """``numbers``: the digits of the knowledge's numbers by line id (default: the
+        page's), so that a number the user quotes names its line."""
         self.flows = flows
+        spoken = {
+            option.id: [p for p in option.phrases() if len(p) >= _FIND_MIN_LEN or not p.isascii()]
+            for option in flows.choices["phone_language"].options
+        }
+        self.needs: Reader = NeedReader(
+            _knowledge_numbers() if numbers is None else numbers, spoken
+        )
         self._matchers: dict[str, ChoiceMatcher] = {}
         self._exact: dict[str, dict[str, str]] = {}
         self._commands: dict[str, str] = {}
@@ -142,6 +149,10 @@ class Understanding:
         written without spaces only the whole answer counts: 同意って何ですか asks about
         agreeing, it does not agree, though it contains 同意.
         """
+        if choice_set == _NEEDS_SET:
+            exact = self._exact[choice_set].get(normalize(text))
+            if exact is not None or (exact := self.mentions(text).topic) is not None:
+                return exact
         if self.flows.choices[choice_set].strict:
             if self.negated(text):
                 return None
@@ -164,11 +175,12 @@ class Understanding:
             or any(part in normalized for part in self._negation_parts)
         )
 
-    def mentions(self, text: str) -> Mentions:
-        return Mentions(
-            {
-                choice.id: tuple(self._matchers[choice.id].find_in(text))
-                for choice in self.flows.choices.values()
-                if choice.extract
-            }
-        )
+    def mentions(self, text: str) -> Reading:
+        """What free text says: its need, the item lost, the phone language it states."""
+        return self.needs.read(text)
+
+    def clear_caches(self) -> None:
+        """Forget what was read (the benchmark's cost of a new message)."""
+        self.needs.clear_caches()
+        for matcher in self._matchers.values():
+            matcher.clear_caches()

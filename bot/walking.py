@@ -12,9 +12,9 @@ from dataclasses import replace
 from bot.inquiring import InquiryActions
 from bot.inquiry import INQUIRY_SLOTS
 from bot.messages import PhoneCard
+from bot.needs import Reading
 from bot.reminding import ReminderTalk
 from bot.turn import TurnContext
-from bot.understanding import Mentions
 from flows.model import ActionStep, AnswerStep, AskStep, HandoverStep, InputStep, SlotSpec, Step
 
 _MAX_HOPS = 32  # steps entered in one turn; flows are validated, this only stops a data cycle
@@ -31,13 +31,13 @@ class Walker:
 
     # -- what the dialogue decided ---------------------------------------------------------------
 
-    def start_topic(self, topic: str, mentions: Mentions) -> None:
+    def start_topic(self, topic: str, mentions: Reading) -> None:
         turn = self.turn
         turn.state = turn.start_state({"topic": topic})
         self.take_mentions(mentions, skip="topic")
         self.enter(turn.flow().start)
 
-    def take_mentions(self, mentions: Mentions, *, skip: str) -> None:
+    def take_mentions(self, mentions: Reading, *, skip: str) -> None:
         for slot in ("lost_item", "phone_language"):
             value = mentions.best(slot)
             if slot != skip and value is not None:
@@ -87,7 +87,7 @@ class Walker:
             turn.state = turn.start_state({}).with_slots(phone_language=None)
             self.ask_slot(last, turn.flow().slots["phone_language"])
         elif option == "inquiry":
-            self.start_topic("inquiry", Mentions())
+            self.start_topic("inquiry", Reading())
         else:
             self.show_menu()
 

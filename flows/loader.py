@@ -28,6 +28,7 @@ from knowledge.yamlnode import Node
 
 FLOWS_DIR = Path(__file__).parent
 CHOICES_FILE = "choices.yaml"
+NEEDS_FILE = "needs.yaml"  # what free text needs: read by bot/needs.py, not a flow
 # Named effects and validators the engine implements; a flow may name only these.
 ACTIONS = frozenset({"record_consent", "submit_inquiry", "discard_inquiry"})
 VALIDATORS = frozenset({"email", "same_email", "inquiry_text", "application_id"})
@@ -52,7 +53,7 @@ def load_flows(directory: Path = FLOWS_DIR, *, line_ids: frozenset[str] | None =
     flows: dict[str, Flow] = {}
     docs: dict[str, Node] = {}
     for path in sorted(directory.glob("*.yaml")):
-        if path.name == CHOICES_FILE:
+        if path.name in (CHOICES_FILE, NEEDS_FILE):
             continue
         doc = Node.load(path)
         flow = _flow(doc, choices, line_ids)

@@ -1,0 +1,159 @@
+"""How well the bot understands first messages (issue #15), on tests/understanding/corpus.
+
+Run: `python -m bench.understanding` (the tune split; `--failures` lists what is not right, to
+tune on) or `python -m bench.understanding --held-out` (the split kept apart, for the figures
+the README reports: it lists no message). What "right" means: bench/understanding_judge.py.
+
+It prints every reader measured (bench/understanding_alternatives.py) on the same cases, then
+for the bot's own: accuracy per language and per need, the confusion of needs with what the
+first reply did, the urgent messages' recall and the false alarms, and the cost per message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from adapters.bootstrap import build_engine
+from bench.understanding_alternatives import FallbackReader, NgramReader, PhraseReader
+from bench.understanding_judge import ALARMS, AT, Verdict, judge
+from bot.engine import Engine
+from bot.messages import Event
+from bot.needs import Reader
+from bot.normalize import clear_cache
+from tests.understanding.corpus import LANGUAGES, NEEDS, Case, load_corpus
+
+
+def readers(engine: Engine, split: str) -> dict[str, Reader]:
+    """The readers compared; the classifier learns from the tune split only."""
+    tune = load_corpus("tune")
+    evidence = engine.understanding.needs
+    ngrams = NgramReader(tune, evidence, cross_validate=split == "tune")
+    return {
+        "phrases (before #15)": PhraseReader(engine.flows, engine.catalog),
+        "ngrams (naive Bayes)": ngrams,
+        "evidence+ngrams": FallbackReader(evidence, ngrams),
+        "evidence (chosen)": evidence,
+    }
+
+
+def run(engine: Engine, reader: Reader, cases: Sequence[Case]) -> list[Verdict]:
+    kept = engine.understanding.needs
+    engine.understanding.needs = reader
+    try:
+        return [judge(engine, case) for case in cases]
+    finally:
+        engine.understanding.needs = kept
+
+
+def share(verdicts: Sequence[Verdict]) -> str:
+    right = sum(v.right for v in verdicts)
+    return f"{100 * right / len(verdicts):5.1f}% ({right}/{len(verdicts)})" if verdicts else "-"
+
+
+def urgent_figures(verdicts: Sequence[Verdict]) -> tuple[str, str]:
+    urgent = [v for v in verdicts if v.case.urgent]
+    alarms = [v for v in verdicts if not v.case.urgent and v.did in ALARMS]
+    calm = len(verdicts) - len(urgent)
+    return share(urgent), f"{len(alarms)} of {calm}"
+
+
+def print_comparison(engine: Engine, cases: Sequence[Case], split: str) -> list[Verdict]:
+    print(f"{len(cases)} first messages, {split} split; right (answer or fair question):")
+    print(f"  {'reader':<24}{'all':>16}{'worst language':>22}{'urgent recall':>20}  false alarms")
+    chosen: list[Verdict] = []
+    for name, reader in readers(engine, split).items():
+        verdicts = run(engine, reader, cases)
+        worst = min(LANGUAGES, key=lambda code: _rate(_of(verdicts, code)))
+        recall, alarms = urgent_figures(verdicts)
+        worst_share = f"{worst} {share(_of(verdicts, worst))}"
+        print(f"  {name:<24}{share(verdicts):>16}{worst_share:>22}{recall:>20}  {alarms}")
+        chosen = verdicts
+    return chosen
+
+
+def _of(verdicts: Sequence[Verdict], language: str) -> list[Verdict]:
+    return [v for v in verdicts if v.case.language == language]
+
+
+def _rate(verdicts: Sequence[Verdict]) -> float:
+    return sum(v.right for v in verdicts) / len(verdicts) if verdicts else 1.0
+
+
+def print_details(verdicts: Sequence[Verdict]) -> None:
+    print("\nthe chosen reader, per language:")
+    for code in LANGUAGES:
+        print(f"  {code:<4}{share(_of(verdicts, code)):>18}")
+    print("per need:")
+    for need in sorted(NEEDS):
+        print(f"  {need:<18}{share([v for v in verdicts if v.case.need == need]):>18}")
+    recall, alarms = urgent_figures(verdicts)
+    print(f"urgent (lost_card, lost_phone, lost) recall {recall}; false alarms {alarms}")
+    print("confusion (need -> what the first reply did, where not all right):")
+    for need in sorted(NEEDS):
+        did = Counter(v.did for v in verdicts if v.case.need == need)
+        wrong = Counter(v.did for v in verdicts if v.case.need == need and not v.right)
+        if wrong:
+            print(f"  {need:<18}", ", ".join(f"{k} {n}" for k, n in did.most_common()))
+
+
+def print_cost(engine: Engine, cases: Sequence[Case]) -> None:
+    understanding = engine.understanding
+
+    def new(text: str) -> Callable[[], object]:
+        def call() -> object:
+            understanding.clear_caches()
+            clear_cache()
+            return understanding.mentions(text)
+
+        return call
+
+    cold = [_us(new(case.text)) for case in cases]
+    warm = [_us(lambda t=case.text: understanding.mentions(t)) for case in cases]
+    turns = [_us(lambda t=case.text: _turn(engine, t), calls=3) for case in cases[:120]]
+    print("cost per message (microseconds, this machine):")
+    for name, samples in (("reading, new", cold), ("reading, again", warm), ("first turn", turns)):
+        print(
+            f"  {name:<16} mean {statistics.mean(samples):7.0f}  median "
+            f"{statistics.median(samples):7.0f}  max {max(samples):7.0f}"
+        )
+
+
+def _turn(engine: Engine, text: str) -> object:
+    return engine.respond(Event(conversation="bench:cost", at=AT, text=text), None)
+
+
+def _us(call: Callable[[], object], calls: int = 20) -> float:
+    start = time.perf_counter()
+    for _ in range(calls):
+        call()
+    return (time.perf_counter() - start) / calls * 1e6
+
+
+def print_failures(verdicts: Sequence[Verdict]) -> None:
+    print("\nnot right (tune split):")
+    for v in verdicts:
+        if not v.right:
+            print(f"  {v.case.language} {v.case.need:<16} did {v.did:<22} {v.case.text!r}")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.understanding")
+    parser.add_argument("--held-out", action="store_true", help="the held-out split (report)")
+    parser.add_argument("--failures", action="store_true", help="list the tune cases not right")
+    args = parser.parse_args(argv)
+    split = "held_out" if args.held_out else "tune"
+    engine = build_engine()
+    cases = load_corpus(split)
+    verdicts = print_comparison(engine, cases, split)
+    print_details(verdicts)
+    print_cost(engine, cases)
+    if args.failures and not args.held_out:
+        print_failures(verdicts)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+"""What a free-text message needs: a topic of the flows, the item lost, the phone language.
+
+The need is weighed from evidence (issue #15), not taken from the first word that names a topic:
+the concepts of flows/needs.yaml found in the message (:mod:`bot.cues`), the number it quotes,
+and the phone language it states. Urgency comes first and is decided on its own (rule 1 of
+DESIGN.md): a loss or a suspension, unless something was found again, is a lost phone when a
+phone is named, a lost card when a card, notice or the Individual Number is, a matter the call
+centers do not handle when only another item is (a passport), and otherwise `lost` (which item
+is asked) unless another topic clearly carries the message (`did my application get lost?`).
+Then each need sums the weights of the concepts found; the best one is taken only if it is
+clear enough and ahead of the next, else the need is unknown and the menu is shown: ambiguity
+is asked, never guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import yaml
+
+from bot.cues import CueFinder, Found
+
+NEEDS_FILE = Path(__file__).resolve().parents[1] / "flows" / "needs.yaml"
+_URGENT = {"lost_card": "card", "lost_phone": "phone"}
+_LANGUAGE = "language:"  # the concept of a phone language named, before its code
+_CARDS = ("item_card", "item_mnc", "item_notice", "mynumber_word")
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What one message says: its need (a topic option, None when unclear), the item lost and
+    the language the caller will speak on the phone, where it says so."""
+
+    topic: str | None = None
+    lost_item: str | None = None
+    phone_language: str | None = None
+
+    def best(self, choice_set: str) -> str | None:
+        """The option of ``choice_set`` the message names (topic, lost_item, phone_language)."""
+        return {
+            "topic": self.topic,
+            "lost_item": self.lost_item,
+            "phone_language": self.phone_language,
+        }.get(choice_set)
+
+    def urgent_topic(self) -> str | None:
+        """A lost or stolen card, notice or phone (rule 1), as its topic."""
+        return self.topic if self.topic in _URGENT else None
+
+
+class Reader(Protocol):
+    """Reads a need from free text (the benchmark measures others against :class:`NeedReader`)."""
+
+    def read(self, text: str) -> Reading: ...
+
+    def clear_caches(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Weights:
+    by_concept: dict[str, dict[str, int]]
+    together: tuple[tuple[frozenset[str], str, int], ...]
+    minimum: int
+    margin: int
+    quoted: dict[str, str]  # digits of a number -> need
+    quoted_weight: int
+    application_id_digits: int
+
+
+class NeedReader:
+    """Reads needs from free text; built once from flows/needs.yaml.
+
+    ``numbers``: the digits of each number of the knowledge, by line id (a number the user
+    quotes names the line they mean); ``languages``: the names of each phone language.
+    """
+
+    def __init__(
+        self,
+        numbers: Mapping[str, str],
+        languages: Mapping[str, Iterable[str]],
+        path: Path = NEEDS_FILE,
+    ) -> None:
+        data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+        cues = {
+            concepts: [str(cue) for cues in by_language.values() for cue in cues]
+            for concepts, by_language in data["cues"].items()
+        }
+        # The phone languages' names are cues too, so that one pass finds everything.
+        self._languages = {f"{_LANGUAGE}{code}": code for code in languages}
+        cues |= {f"{_LANGUAGE}{code}": list(names) for code, names in languages.items()}
+        self.finder = CueFinder(cues)
+        quoted = data["quoted_lines"]
+        self._weights = _Weights(
+            by_concept={c: dict(w) for c, w in data["weights"].items()},
+            together=tuple(
+                (frozenset(t["concepts"]), t["need"], int(t["weight"])) for t in data["together"]
+            ),
+            minimum=int(data["minimum"]),
+            margin=int(data["margin"]),
+            quoted={
+                digits: quoted["lines"][line]
+                for line, digits in numbers.items()
+                if line in quoted["lines"]
+            },
+            quoted_weight=int(quoted["weight"]),
+            application_id_digits=int(data["application_id_digits"]),
+        )
+
+    def clear_caches(self) -> None:
+        """Forget the words mended (the benchmark's cost of a new message)."""
+        self.finder.clear_caches()
+
+    def read(self, text: str) -> Reading:
+        """The need of ``text``, and the phone language it states (one language named, or
+        none: `English or Tagalog?` is asked)."""
+        found = self.finder.find(text)
+        concepts = set(found.concepts)
+        spoken = {self._languages[c] for c in concepts if c in self._languages}
+        phone_language = spoken.pop() if len(spoken) == 1 else None
+        if "item_mnc" in concepts:
+            concepts.discard("item_card")  # the card named twice is named once
+        if phone_language == "ja":
+            concepts.add("japanese")
+        scores = self._scores(found, concepts)
+        topic = _urgent(concepts, scores, self._weights) or self._clear(scores)
+        return Reading(topic, _URGENT.get(topic or ""), phone_language)
+
+    def _clear(self, scores: Mapping[str, int]) -> str | None:
+        """The non-urgent need the evidence clearly points to, or None."""
+        ranked = sorted(scores.items(), key=lambda item: -item[1])
+        if [need for need, _ in ranked] == ["card"]:
+            return "card"  # the card named, and nothing else: the card line's matter
+        if not ranked or ranked[0][1] < self._weights.minimum:
+            return None
+        if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < self._weights.margin:
+            return None
+        return ranked[0][0]
+
+    def _scores(self, found: Found, concepts: set[str]) -> dict[str, int]:
+        w = self._weights
+        scores: dict[str, int] = {}
+        for concept in concepts:
+            for need, weight in w.by_concept.get(concept, {}).items():
+                scores[need] = scores.get(need, 0) + weight
+        for together, need, weight in w.together:
+            if together <= concepts:
+                scores[need] = scores.get(need, 0) + weight
+        for digits in found.numbers:
+            line_need = w.quoted.get(digits)
+            if line_need is None and len(digits) == w.application_id_digits:
+                line_need = "status"  # an Application ID quoted
+            if line_need is not None:
+                scores[line_need] = scores.get(line_need, 0) + w.quoted_weight
+        return scores
+
+
+def _urgent(concepts: set[str], scores: Mapping[str, int], weights: _Weights) -> str | None:
+    """The urgent reading of a loss (see the module's docstring), or None."""
+    if not concepts & {"loss", "suspend"} or "found" in concepts:
+        return None
+    if "item_phone" in concepts:
+        return "lost_phone"
+    cards = concepts & set(_CARDS)
+    if "other_item" in concepts:
+        cards.discard("item_card")  # `card` beside `residence`: the residence card
+    if cards:
+        return "lost_card"
+    if "other_item" in concepts:
+        return "out_of_scope"  # a passport, a residence card: not the call centers' matter
+    if "container" in concepts:
+        return "lost"
+    others = {need: score for need, score in scores.items() if need != "out_of_scope"}
+    best = max(others.values(), default=0)
+    if best >= weights.minimum + 1 and list(others.values()).count(best) == 1:
+        return None  # another topic carries the message; the loss is not of an item
+    return "lost"
