@@ -7,11 +7,13 @@ from bench import (
     serve_bench,
     startup_bench,
     telegram_bench,
+    understanding,
 )
 
 for benchmark in (
     hours_bench,
     matching_thresholds,
+    understanding,
     engine_bench,
     startup_bench,
     telegram_bench,

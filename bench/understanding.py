@@ -24,7 +24,10 @@ from bot.engine import Engine
 from bot.messages import Event
 from bot.needs import Reader
 from bot.normalize import clear_cache
-from tests.understanding.corpus import LANGUAGES, NEEDS, Case, load_corpus
+from tests.understanding.corpus import CORPUS_DIR, LANGUAGES, NEEDS, Case, load_corpus
+
+# Cases of the bot's developers, apart from the corpus (which they did not write): all tune.
+OWN_DIR = CORPUS_DIR.parent / "own"
 
 
 def readers(engine: Engine, split: str) -> dict[str, Reader]:
@@ -144,10 +147,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.understanding")
     parser.add_argument("--held-out", action="store_true", help="the held-out split (report)")
     parser.add_argument("--failures", action="store_true", help="list the tune cases not right")
+    parser.add_argument("--own", action="store_true", help="the developers' own cases")
     args = parser.parse_args(argv)
     split = "held_out" if args.held_out else "tune"
     engine = build_engine()
-    cases = load_corpus(split)
+    cases = load_corpus(directory=OWN_DIR) if args.own else load_corpus(split)
     verdicts = print_comparison(engine, cases, split)
     print_details(verdicts)
     print_cost(engine, cases)

@@ -1,0 +1,118 @@
+"""The need of a free-text message (issue #15): urgency first, evidence over words, ambiguity
+asked; the cues found however residents type them (bot/cues.py, flows/needs.yaml)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from adapters.bootstrap import build_engine
+from bot.cues import CueFinder, fold
+from bot.engine import Engine
+from bot.messages import Event
+from bot.needs import Reading
+
+WEDNESDAY_10 = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+
+
+@cache
+def engine() -> Engine:
+    return build_engine()
+
+
+def read(text: str) -> Reading:
+    return engine().understanding.mentions(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        # the phone is the lost item even when the card is named (its certificate is on it)
+        ("I left my phone in a taxi, the card's e-certificate is on it", "lost_phone"),
+        ("スマホどっかいった。マイナポータル入れてる", "lost_phone"),
+        ("lost my phone, the card itself is at home", "lost_phone"),
+        ("someone nicked my wallet, my number card was inside", "lost_card"),
+        ("まいなかーど落としちゃった", "lost_card"),  # kana, colloquial
+        ("ﾏｲﾅﾝﾊﾞｰｶｰﾄﾞ紛失", "lost_card"),  # half-width katakana
+        ("em lam mat the my number roi", "lost_card"),  # Vietnamese without its accents
+        ("บัตรมายนัมเบอร์หายต้องโทรเบอร์ไหน", "lost_card"),  # Thai, no spaces
+        ("lsot my phnoe", "lost_phone"),  # typing slips
+        ("my bag was stolen", "lost"),  # what was in it is not said: asked
+        ("I need the suspension number", "lost"),
+        ("My residence card and My Number Card were in the stolen wallet", "lost_card"),
+        # not urgent
+        ("I lost my residence card", "out_of_scope"),
+        ("Encontré la tarjeta que había perdido, ¿tengo que hacer algo?", "card"),
+        ("I lost my PIN, how do I reset it?", "card"),
+        ("Làm thẻ mất bao lâu?", "card"),  # `mất bao lâu`: how long it takes
+        ("Can I suspend my card by phone?", "lost_card"),  # `by phone`: no phone lost
+    ],
+)
+def test_urgency_is_read_from_the_loss_and_its_item(text: str, topic: str) -> None:
+    assert read(text).topic == topic
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("is my card ready yet, I sent the form in spring", "status"),
+        ("I want to see the personal data you hold about me, my card's too", "privacy"),
+        ("points for health insurance and bank account registration never came", "points"),
+        ("Someone used my bank account fraudulently", "out_of_scope"),
+        ("I sent the form a week ago and no answer has come", "reply_email"),
+        ("Can I reply to the email I got from helpdesk?", "reply_email"),
+        ("is ０１２０－０１７８－２６ the number for this?", "mynumber"),  # a number quoted
+        ("申請書ID 12345678901234567890123 の件", "status"),  # an Application ID quoted
+        ("helth insurence", "health_insurance"),
+        ("renewing my card?", "card"),  # `renew*` is any word starting so
+        ("カードについて", "card"),  # the card named, and nothing else
+    ],
+)
+def test_the_need_weighs_what_the_whole_message_says(text: str, topic: str) -> None:
+    assert read(text).topic == topic
+
+
+def test_two_needs_as_likely_are_asked_not_guessed() -> None:
+    assert read("health insurance and bank account").topic is None
+    assert read("hello").topic is None
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "language"),
+    [
+        ("card question in Thai", "card", "th"),
+        ("my card's expiry date, and I would speak Thai", "card", "th"),
+        ("a general question about My Number, in Vietnamese on the phone", "mynumber", "vi"),
+        ("日本語で相談できる番号", "japanese", "ja"),
+        ("Can I speak to someone in Chinese?", None, "zh"),
+        ("English or Tagalog, card question", "card", None),  # two named: asked
+    ],
+)
+def test_the_phone_language_stated_is_taken(
+    text: str, topic: str | None, language: str | None
+) -> None:
+    reading = read(text)
+    assert (reading.topic, reading.phone_language) == (topic, language)
+
+
+def test_a_phrase_beats_the_words_inside_it_of_another_concept() -> None:
+    finder = CueFinder({"item": ["card", "カード"], "other": ["residence card", "在留カード"]})
+    assert finder.find("my residence card").concepts == {"other"}
+    assert finder.find("在留カードとカード").concepts == {"other", "item"}
+    assert finder.find("cardboard").concepts == set()  # whole words only
+
+
+def test_folding_reads_kana_accents_and_digits_alike() -> None:
+    assert fold("まいなカード") == fold("マイナカード")
+    assert fold("Teléfono ÁÉ") == "telefono ae"
+    assert fold("६ थिच्ने") == "6 थिच्ने"
+
+
+def test_a_matter_not_handled_is_said_so_without_a_number() -> None:
+    event = Event(conversation="t:oos", at=WEDNESDAY_10, text="How do I extend my visa?")
+    said = "\n".join(reply.all_text() for reply in engine().respond(event, None).replies)
+    assert "cannot help with this matter" in said
+    assert "0120" not in said and "0570" not in said
