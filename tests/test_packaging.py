@@ -21,6 +21,11 @@ DATA = [
     "adapters/sql/migrations/env.py",
     "adapters/sql/migrations/script.py.mako",
     "adapters/sql/migrations/versions/0001_conversations_and_inquiries.py",
+    "adapters/webchat/static/widget.js",
+    "adapters/webchat/static/widget.css",
+    "adapters/webchat/static/page.css",
+    "adapters/webchat/static/contact-us.txt",
+    "flows/locale/ja/LC_MESSAGES/webchat.po",
 ]
 
 

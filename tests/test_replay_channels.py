@@ -18,7 +18,7 @@ from testkit.transcripts import find_transcripts, load_transcript
 REPO = Path(__file__).resolve().parents[1]
 TRANSCRIPTS = REPO / "tests" / "transcripts"
 FILES = find_transcripts([TRANSCRIPTS])
-CHANNELS = ("telegram", "slack")
+CHANNELS = ("telegram", "slack", "webchat")
 
 
 @pytest.fixture(scope="module", params=CHANNELS)

@@ -30,7 +30,7 @@ PAGE_POLICY = (
     "frame-ancestors 'none'"
 )
 _TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
-_NUMBER = re.compile(r"0\d{1,4}-\d{1,4}-\d{3,4}")
+_NUMBER = re.compile(r"0\d{1,4}-\d{1,4}-\d{2,4}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -109,6 +109,12 @@ class Limiter:
             return 0.0
         return (1.0 - bucket.tokens) / rate
 
+    def give_back(self, key: str) -> None:
+        """Undo a :meth:`take` of ``key`` (the message was refused on other grounds)."""
+        bucket = self._buckets.get(key)
+        if bucket is not None:
+            bucket.tokens = min(self.burst, bucket.tokens + 1.0)
+
     def _drop_full(self, now: float) -> None:
         rate = self.per_minute / 60.0
         self._buckets = {
@@ -127,9 +133,15 @@ class Limits:
         self.address = Limiter(address)
 
     def wait(self, conversation: str, address: str | None) -> int:
-        """0 when the message may go now, else the whole seconds to wait (``Retry-After``)."""
+        """0 when the message may go now, else the whole seconds to wait (``Retry-After``);
+        a refused message counts against neither."""
+        wait = self.conversation.take(conversation)
+        if wait:
+            return math.ceil(wait)
         wait = self.address.take(address or "unknown")
-        return math.ceil(wait or self.conversation.take(conversation))
+        if wait:
+            self.conversation.give_back(conversation)
+        return math.ceil(wait)
 
 
 def retry_after(seconds: int) -> Mapping[str, str]:

@@ -126,7 +126,7 @@
       this.form = el("form", { class: "composer", onsubmit: (event) => this.submit(event) }, this.inputLabel, this.input, this.sendButton);
       this.privacy = el("p", { class: "privacy" });
       this.panel = el("section", { id: "panel", class: "panel", role: "dialog", "aria-labelledby": "title", hidden: true, onkeydown: (event) => event.key === "Escape" && (event.preventDefault(), this.close()) },
-        el("header", {}, this.heading, this.chooser, this.closer), this.urgent, this.log, this.status, this.form, this.privacy);
+        el("div", { class: "head" }, this.heading, this.chooser, this.closer), this.urgent, this.log, this.status, this.form, this.privacy);
       this.root = el("div", { class: "root" }, this.launcher, this.panel);
       shadow.append(el("link", { rel: "stylesheet", href: BASE + "widget.css" }), this.root);
       this.showWords();
@@ -227,6 +227,8 @@
         style.top = "";
         style.height = "";
       }
+      // Little height left (a keyboard up, a landscape phone): only what the conversation needs.
+      this.root.classList.toggle("cramped", Boolean(viewport) && viewport.height < 480);
     }
 
     switchLanguage(code) {
@@ -291,8 +293,9 @@
         this.dropChoices();
         const pending = message.client && this.clients.get(message.client);
         if (pending) {
+          // Shown as delivered; it leaves the queue once its post is answered (a post whose
+          // answer was lost is sent again, and the bot takes it as the same message).
           this.clients.delete(message.client);
-          this.settle(message.client);
           pending.classList.remove("pending");
           pending.lang = message.lang || this.language;
           return;
@@ -318,6 +321,13 @@
     insert(node) {
       const firstPending = this.log.querySelector(".pending");
       this.log.insertBefore(node, firstPending);
+      this.scrolled();
+    }
+
+    /* The newest message in view; once the conversation has begun, the lost-card panel keeps
+       only its number and status, to leave the room to the conversation. */
+    scrolled() {
+      this.root.classList.toggle("talking", this.log.childElementCount > 0);
       this.log.scrollTop = this.log.scrollHeight;
     }
 
@@ -348,6 +358,7 @@
 
     press(button) {
       this.queue({ button: button.payload, label: button.label });
+      this.input.focus(); // the pressed button is gone with the others: focus stays in the chat
     }
 
     queue(item) {
@@ -366,7 +377,7 @@
       node.classList.add("pending");
       this.clients.set(item.id, node);
       this.log.append(node);
-      this.log.scrollTop = this.log.scrollHeight;
+      this.scrolled();
     }
 
     settle(id) {
@@ -445,6 +456,7 @@
       this.seq = 0;
       this.clients.clear();
       this.log.replaceChildren();
+      this.scrolled();
       this.say(this.words.forgotten);
     }
   }
