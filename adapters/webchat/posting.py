@@ -14,9 +14,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import weakref
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from adapters.sql.mailbox import SqlMailbox
@@ -51,6 +52,10 @@ class Desk:
     written: Callable[[str], str | None]  # the language a text is written in
     clock: Clock
     executor: Executor
+    # Weak: a conversation's lock lives only while one of its posts holds or awaits it.
+    locks: weakref.WeakValueDictionary[str, asyncio.Lock] = field(
+        default_factory=weakref.WeakValueDictionary
+    )
 
     async def handle(self, request: HttpRequest) -> HttpResponse:
         preflight = request.method == "OPTIONS"
@@ -72,9 +77,12 @@ class Desk:
             text = self.words.text(language, "rate_limited", seconds=wait)
             body = {"error": "too many messages", "message": text, "retry_after": wait}
             return json_answer(body, 429, {**cors, **retry_after(wait)})
-        seq = await self._keep(message)
-        answer, direct = await self._turn(message)
-        forgotten = await self._forgotten(message, answer)
+        # One message of a conversation at a time in this worker, so that its number comes
+        # after the replies to the one before (the widget itself sends one at a time).
+        async with self.locks.setdefault(message.conversation, asyncio.Lock()):
+            seq = await self._keep(message)
+            answer, direct = await self._turn(message)
+            forgotten = await self._forgotten(message, answer)
         if forgotten:  # the replies went with the mailbox: the answer carries them
             direct = list(answer.replies)
         shown = [{"text": reply.text, "buttons": _buttons(reply)} for reply in direct]

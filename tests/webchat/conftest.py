@@ -25,7 +25,11 @@ ALLOWED = "http://allowed.example"
 
 
 def make_app(folder: Path) -> App:
-    app = build_app(f"sqlite:///{folder}/bot.sqlite3")
+    return make_app_on(f"sqlite:///{folder}/bot.sqlite3")
+
+
+def make_app_on(url: str) -> App:
+    app = build_app(url)
     app.courier.start()
     return app
 

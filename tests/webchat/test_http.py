@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import queue
 import re
 import threading
@@ -19,7 +20,7 @@ from adapters.sql.mailbox import SqlMailbox
 from adapters.webchat.assets import PAGE_POLICY, STATIC
 from adapters.webchat.inbound import MAX_BODY, MAX_TEXT
 from testkit.webchat.serving import Served, caught_up, draw_id, events, post
-from tests.webchat.conftest import ALLOWED, running
+from tests.webchat.conftest import ALLOWED, close_app, make_app_on, running
 
 SUSPENSION = "0120-0178-27"
 VALID_NUMBER = "123456789018"  # passes the Individual Number check digit (tests/bot)
@@ -233,3 +234,32 @@ def test_welcome_gives_the_lost_card_line_with_its_status(client: httpx.Client) 
     assert any("wrong numbers" in note for note in english["notes"])
     japanese = client.get("/webchat/welcome", params={"lang": "ja"}).json()["urgent"]
     assert [p["number"] for p in japanese["phones"]] == ["0120-95-0178", SUSPENSION]
+
+
+def test_with_the_database_down_the_answer_itself_carries_the_replies() -> None:
+    from tests.serve.helpers import CLOSED_POSTGRES
+
+    app = make_app_on(CLOSED_POSTGRES)
+    try:
+        with running(app) as served, httpx.Client(base_url=served.url) as client:
+            answer = post(client, draw_id(), text="I lost my phone", locale="en")
+            assert answer.status_code == 200
+            data = answer.json()
+            assert data["seq"] is None and data["forgotten"] is False
+            assert SUSPENSION in "\n".join(reply["text"] for reply in data["direct"])
+    finally:
+        close_app(app)
+
+
+def test_nothing_a_user_typed_reaches_the_log(
+    client: httpx.Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    marker = "zq7MARKERwc3"
+    chat = draw_id()
+    with caplog.at_level(logging.DEBUG):
+        post(client, chat, text=f"I lost my card {marker}", locale="en")
+        post(client, chat, text=marker * 5000, locale="en")  # too long
+        client.post("/webchat/messages", content=f'{{"{marker}": ', timeout=10)  # not JSON
+        post(client, chat, button=marker, label=marker, locale="en")  # a button never shown
+        caught_up(client, chat)
+    assert caplog.records and marker not in caplog.text

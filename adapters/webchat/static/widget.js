@@ -68,6 +68,18 @@
     return node;
   }
 
+  /* A speech bubble, drawn (no emoji font needed, nothing for the page's policy to load). */
+  function bubbleIcon() {
+    const svg = "http://www.w3.org/2000/svg";
+    const icon = document.createElementNS(svg, "svg");
+    const path = document.createElementNS(svg, "path");
+    for (const [name, value] of [["viewBox", "0 0 24 24"], ["width", "22"], ["height", "22"], ["aria-hidden", "true"], ["focusable", "false"]]) icon.setAttribute(name, value);
+    path.setAttribute("d", "M4 3h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H10l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z");
+    path.setAttribute("fill", "currentColor");
+    icon.append(path);
+    return icon;
+  }
+
   /* ``text`` into ``node`` as text, its phone numbers as tel: links. */
   function fill(node, text, phones) {
     const numbers = (phones || []).filter(Boolean);
@@ -112,7 +124,7 @@
     build() {
       const shadow = this.attachShadow({ mode: "open" });
       this.launcher = el("button", { type: "button", class: "launcher", "aria-expanded": "false", "aria-controls": "panel", onclick: () => (this.panel.hidden ? this.open(true) : this.close()) },
-        el("span", { class: "icon", "aria-hidden": "true", text: "💬" }), (this.launcherLabel = el("span")));
+        bubbleIcon(), (this.launcherLabel = el("span")));
       this.heading = el("h2", { id: "title" });
       this.chooser = el("select", { onchange: () => this.switchLanguage(this.chooser.value) },
         ...CONFIG.languages.map(([code, name]) => el("option", { value: code, lang: code, text: name })));
