@@ -263,3 +263,25 @@ def test_nothing_a_user_typed_reaches_the_log(
         post(client, chat, button=marker, label=marker, locale="en")  # a button never shown
         caught_up(client, chat)
     assert caplog.records and marker not in caplog.text
+
+
+def test_serve_mounts_the_web_chat_among_the_other_routes(tmp_path: Path) -> None:
+    from adapters.host import read_settings
+    from adapters.serve.app import build_asgi_app
+    from testkit.serving import serving_in_background
+
+    environ = {
+        "DATABASE_URL": f"sqlite:///{tmp_path}/serve.sqlite3",
+        "WEBCHAT_ALLOWED_ORIGINS": ALLOWED,
+    }
+    app = build_asgi_app(read_settings(environ))
+    with (
+        serving_in_background(app, lifespan=True, timeout=20) as base,
+        httpx.Client(base_url=base) as served,
+    ):
+        assert served.get("/healthz").status_code == 200
+        assert served.get("/webchat/widget.js").status_code == 200
+        answer = post(served, draw_id(), text="hours", locale="en", id=draw_id())
+        assert answer.status_code == 200 and answer.json()["seq"] == 1
+        cors = served.options("/webchat/messages", headers={"Origin": ALLOWED})
+        assert cors.headers["access-control-allow-origin"] == ALLOWED
