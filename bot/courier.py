@@ -27,7 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from bot.clock import Clock, wall_clock
@@ -55,6 +55,7 @@ FORGET_DELAY = 0.05  # seconds sent parcels wait to be forgotten together
 
 
 Result = Literal["sent", "failed", "refused", "given up", "unrouted"]
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,13 +302,16 @@ class Delivery:
 
 
 def reply_key(parcel: Parcel | None, index: int, reply: Reply) -> str:
-    """The key of one reply, the same on every attempt to send it: its parcel's id and a digest
-    of its content (a parcel kept after a partial failure holds only its unsent replies, so an
-    index would shift). Replies outside the outbox (the store down) are sent once: any key."""
+    """The key of one reply, the same on every attempt to send it and never another reply's:
+    its parcel's id, the parcel's creation instant (SQLite gives a forgotten parcel's id to the
+    next one) and a digest of its content (a parcel kept after a partial failure holds only its
+    unsent replies, so an index would shift). Replies outside the outbox (the store down) are
+    sent once: any key."""
     if parcel is None:
         return f"once-{secrets.token_hex(8)}-{index}"
+    created = (parcel.created_at - _EPOCH) // timedelta(microseconds=1)
     digest = hashlib.sha256(dump_replies((reply,)).encode()).hexdigest()[:20]
-    return f"{parcel.id}-{digest}"
+    return f"{parcel.id}-{created}-{digest}"
 
 
 def _about(parcel: Parcel) -> Sequence[object]:

@@ -105,3 +105,22 @@ def test_postgresql_tells_listeners_of_each_message_at_commit(postgres_url: str)
         assert heard == [None, "told"]
     finally:
         database.dispose()
+
+
+def test_a_reused_parcel_id_still_gives_each_reply_a_key_of_its_own(database: Database) -> None:
+    """The web chat keeps a reply once per key: SQLite gives a forgotten parcel's id to the next
+    parcel, and the same reply again (the menu, say) must still be a new message."""
+    from bot.courier import reply_key
+    from bot.messages import Reply
+
+    store = SqlConversationStore(database, lease=timedelta(0))  # claimable at once
+    again = Reply("What is your question about?")
+    with store.transaction("webchat:k") as transaction:
+        first = transaction.enqueue("webchat", "k", (again,))
+    store.acknowledge([first.id])
+    with store.transaction("webchat:k") as transaction:
+        second = transaction.enqueue("webchat", "k", (again,))
+    [claimed] = store.claim_parcels(["webchat"], limit=5)  # read back, as a pump does
+    assert claimed.id == second.id
+    assert reply_key(first, 0, again) != reply_key(second, 0, again)
+    assert reply_key(second, 0, again) == reply_key(claimed, 0, again)  # on every attempt
