@@ -111,7 +111,8 @@ def conversation(page: Any) -> str:
 
 def settle(page: Any, mailbox: SqlMailbox) -> list[dict[str, Any]]:
     """Wait until nothing waits to be sent and the transcript shows every message the mailbox
-    holds (a post is answered once its replies are in the mailbox); the transcript."""
+    holds, by number (a post is answered once its replies are in the mailbox); the
+    transcript."""
     page.wait_for_function(
         """(key) => !document.querySelector("mynumber-chat").shadowRoot.querySelector(".pending")
             && JSON.parse(sessionStorage.getItem(key)).pending.length === 0""",
@@ -121,7 +122,7 @@ def settle(page: Any, mailbox: SqlMailbox) -> list[dict[str, Any]]:
     count = len(mailbox.letters(conversation(page), after=0, limit=1000))
     page.wait_for_function(
         """(count) => document.querySelector("mynumber-chat").shadowRoot
-            .querySelectorAll(".log .msg").length === count""",
+            .querySelectorAll(".log .msg[data-seq]").length === count""",
         arg=count,
         timeout=WAIT,
     )

@@ -185,6 +185,22 @@ def test_what_people_and_the_bot_write_is_shown_as_text(open_page: Opener, app: 
     assert elements == 0 and dialogs == []
 
 
+def test_forget_erases_the_conversation_here_and_on_the_server(open_page: Opener, app: App) -> None:
+    page = opened(open_page())
+    mailbox = SqlMailbox(app.database)
+    say(page, mailbox, "I lost my card")
+    erased = conversation(page)
+    box = page.get_by_role("textbox")
+    box.fill("/forget")
+    box.press("Enter")
+    page.wait_for_function("(key) => sessionStorage.getItem(key) === null", arg=STORE)
+    [notice] = transcript(page)
+    assert notice["from"] == "bot" and "erased this conversation" in notice["text"]
+    assert mailbox.letters(erased, after=0, limit=10) == []
+    shown = say(page, mailbox, "hours")  # a new conversation, under a new id
+    assert conversation(page) != erased and users(shown) == ["hours"]
+
+
 def test_the_announcements_add_each_message_once(open_page: Opener, app: App) -> None:
     page = opened(open_page())
     say(page, SqlMailbox(app.database), "I lost my phone")

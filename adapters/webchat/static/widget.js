@@ -309,6 +309,7 @@
           // answer was lost is sent again, and the bot takes it as the same message).
           this.clients.delete(message.client);
           pending.classList.remove("pending");
+          pending.dataset.seq = message.seq;
           pending.lang = message.lang || this.language;
           return;
         }
@@ -318,7 +319,7 @@
 
     bubble(message) {
       const words = this.words;
-      const node = el("div", { class: `msg ${message.from === "user" ? "user" : "bot"}`, lang: message.lang || this.language },
+      const node = el("div", { class: `msg ${message.from === "user" ? "user" : "bot"}`, lang: message.lang || this.language, "data-seq": message.seq },
         el("span", { class: "sr", lang: this.language, text: (message.from === "user" ? words.you : words.bot) + " " }),
         fill(el("p", { class: "text" }), message.text, message.phones));
       const buttons = message.buttons || [];
@@ -456,8 +457,8 @@
         this.clients.get(id).classList.remove("pending"); // kept nowhere: the mailbox is down
         this.clients.delete(id);
       }
-      for (const reply of data.direct || []) this.insert(this.bubble({ from: "bot", text: reply.text, buttons: reply.buttons }));
       if (data.forgotten) this.forgotten();
+      for (const reply of data.direct || []) this.insert(this.bubble({ from: "bot", text: reply.text, buttons: reply.buttons }));
     }
 
     /* /forget: the server has erased the conversation; so is the tab's. */
