@@ -9,11 +9,13 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 from adapters.bootstrap import App
 from adapters.sql.mailbox import SqlMailbox
-from testkit.webchat.serving import Served
+from adapters.webchat import stream
+from testkit.webchat.serving import Served, post
 from tests.webchat.browser import (
     STORE,
     WAIT,
@@ -183,6 +185,25 @@ def test_what_people_and_the_bot_write_is_shown_as_text(open_page: Opener, app: 
             .querySelectorAll(".log img, .log script").length"""
     )
     assert elements == 0 and dialogs == []
+
+
+def test_streams_that_end_resume_with_the_last_event_id_losing_nothing(
+    open_page: Opener, app: App, served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(stream, "LIFETIME", 0.3)  # every stream ends at once: reconnections
+    page = opened(open_page())
+    mailbox = SqlMailbox(app.database)
+    say(page, mailbox, "I lost my phone")
+    opened_streams: list[Any] = []
+    page.on("request", lambda r: "/webchat/events" in r.url and opened_streams.append(r))
+    while len(opened_streams) < 3:
+        page.wait_for_timeout(100)
+    last = len(mailbox.letters(conversation(page), after=0, limit=100))
+    assert opened_streams[-1].all_headers().get("last-event-id") == str(last)
+    with httpx.Client(base_url=served.url) as client:  # the same conversation, from elsewhere
+        post(client, conversation(page), text="hours", locale="en")
+    shown = settle(page, mailbox)
+    assert users(shown) == ["I lost my phone", "hours"]
 
 
 def test_forget_erases_the_conversation_here_and_on_the_server(open_page: Opener, app: App) -> None:

@@ -131,7 +131,7 @@
       this.closer = el("button", { type: "button", class: "close", onclick: () => this.close() }, el("span", { "aria-hidden": "true", text: "×" }));
       this.urgent = el("section", { class: "urgent", "aria-labelledby": "urgent-title" });
       this.status = el("p", { class: "status", role: "status" });
-      this.log = el("div", { class: "log", role: "log", "aria-live": "polite", tabindex: "0" });
+      this.log = el("div", { class: "log", role: "log", "aria-live": "off", tabindex: "0" }); // polite once caught up
       this.input = el("textarea", { id: "input", rows: "2", maxlength: String(CONFIG.maxText), autocomplete: "off", onkeydown: (event) => this.onKey(event) });
       this.inputLabel = el("label", { for: "input", class: "sr" });
       this.sendButton = el("button", { type: "submit", class: "send" });
@@ -263,13 +263,20 @@
       if (!this.live) this.log.setAttribute("aria-live", "off"); // the transcript so far, unannounced
       source.addEventListener("message", (event) => this.receive(JSON.parse(event.data)));
       source.addEventListener("ready", () => this.caughtUp());
-      source.addEventListener("open", () => this.say(""));
+      source.addEventListener("open", () => {
+        clearTimeout(this.slow);
+        if (this.status.textContent === this.words.reconnecting) this.say("");
+      });
       source.addEventListener("error", () => {
         if (source.readyState === EventSource.CLOSED && this.source === source) {
           this.source = null; // refused: try again later, from the last number shown
           setTimeout(() => this.connect(), 3000);
         }
-        if (navigator.onLine && source.readyState !== EventSource.OPEN) this.say(this.words.reconnecting);
+        // Streams end every few seconds and come back at once: say so only when one does not.
+        clearTimeout(this.slow);
+        this.slow = setTimeout(() => {
+          if (navigator.onLine && this.source && this.source.readyState !== EventSource.OPEN) this.say(this.words.reconnecting);
+        }, 3000);
       });
     }
 
