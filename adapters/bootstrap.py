@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
-from adapters.settings import DATABASE_URL, OUTBOX_LEASE
+from adapters.settings import DATABASE_URL, OUTBOX_LEASE, STORE_DEADLINE
 from adapters.sql.conversations import SqlConversationStore
 from adapters.sql.database import Database, database_url
 from adapters.sql.staff import SqlInquiries
@@ -15,6 +15,7 @@ from bot.catalog import Catalog
 from bot.channel import Bot, Counters
 from bot.courier import Courier, Sender, courier_for
 from bot.engine import Engine
+from bot.guard import StoreGuard
 from bot.runner import TurnRunner
 from bot.service import BotService, InquiryListener
 from bot.settings import Settings
@@ -85,8 +86,13 @@ def build_app(
     lease = timedelta(seconds=settings.get(OUTBOX_LEASE) or 60.0)
     store = SqlConversationStore(database, lease=lease)
     notify = notify or {}
+    deadline = None if database.is_sqlite else settings.get(STORE_DEADLINE)
     service = BotService(
-        engine=engine or build_engine(), store=store, on_inquiry=on_inquiry, notices=tuple(notify)
+        engine=engine or build_engine(),
+        store=store,
+        on_inquiry=on_inquiry,
+        notices=tuple(notify),
+        guard=StoreGuard(deadline=deadline),
     )
     if wrap is not None:
         service = wrap(service)

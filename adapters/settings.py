@@ -27,4 +27,17 @@ WORKERS = whole(
 METRICS_DIR = text(
     "MYNUMBER_BOT_METRICS_DIR", "the folder where serve's workers share their figures"
 )
-COMMON: tuple[Setting[Any], ...] = (DATABASE_URL, OUTBOX_LEASE, WORKERS, METRICS_DIR)
+STORE_DEADLINE = number(
+    "MYNUMBER_BOT_STORE_DEADLINE",
+    "seconds a turn waits for a PostgreSQL that does not answer before it answers without it "
+    "(default 0.8; SQLite's failures are quick: no deadline)",
+    default=0.8,
+    minimum=0.05,
+)
+COMMON: tuple[Setting[Any], ...] = (
+    DATABASE_URL,
+    OUTBOX_LEASE,
+    STORE_DEADLINE,
+    WORKERS,
+    METRICS_DIR,
+)

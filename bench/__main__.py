@@ -2,6 +2,7 @@
 
 from bench import (
     engine_bench,
+    faults,
     hours_bench,
     matching_thresholds,
     serve_bench,
@@ -18,6 +19,7 @@ for benchmark in (
     startup_bench,
     telegram_bench,
     serve_bench,
+    faults,
 ):
     benchmark.main()
     print()

@@ -9,8 +9,10 @@ sends it (no other worker can claim it meanwhile). A send the platform refused f
 blocked, a chat gone) is dropped, with a log line; other failures are retried, backing off.
 
 Sending and forgetting cannot be one atomic step on any platform: a worker that dies right
-after the platform accepted a reply sends it twice. Forgetting soon after sending keeps that
-window to moments; the lease keeps every other reply to one send.
+after the platform accepted a reply sends it twice. Each reply is recorded as sent as soon as
+the platform has it (a parcel forgotten with its last reply, the rest of it kept short of the
+ones sent), which keeps that window to the sends in flight; the lease keeps every other reply
+to one send. LINE closes the window itself: its retry key makes a second copy a no-op.
 
 Leases, retries and a parcel's age are all on the outbox's clock (:meth:`Outbox.now`, the
 wall clock): never on a conversation's, which a transcript or Slack's timestamps set (see
@@ -51,7 +53,6 @@ Producer = Callable[[Sequence[str]], list[Parcel]]
 MAX_ATTEMPTS = 12  # pump sends of one parcel before it is given up (backing off to the lease)
 MAX_AGE = timedelta(days=1)  # a reply older than this answers nothing any more
 BATCH = 50  # parcels claimed at a time
-FORGET_DELAY = 0.05  # seconds sent parcels wait to be forgotten together
 
 
 Result = Literal["sent", "failed", "refused", "given up", "unrouted"]
@@ -159,10 +160,8 @@ class Courier:
         return sent
 
     def _run(self) -> None:
-        """Pump every ``interval``; in between, forget what was sent, woken by a delivery's
-        end but not at once: deliveries ending meanwhile are forgotten in the same
-        transaction (under load, one instead of one per turn, which SQLite serializes with
-        the turns' own)."""
+        """Pump every ``interval``; in between, send what was dispatched and forget what could
+        not be forgotten at once (the store was away), woken when there is some."""
         due = time.monotonic()
         while not self._stop.is_set():
             try:
@@ -176,8 +175,7 @@ class Courier:
                 log.warning("outbox unavailable; trying again in %.1f s", self.interval)
             except Exception:
                 log.exception("the outbox pump failed; trying again in %.1f s", self.interval)
-            if self._wake.wait(max(0.0, due - time.monotonic())):
-                self._stop.wait(FORGET_DELAY)
+            self._wake.wait(max(0.0, due - time.monotonic()))
             self._wake.clear()
 
     def _send_dispatched(self) -> None:
@@ -221,19 +219,30 @@ class Courier:
             self._sending.add(parcel)
 
     def _settle(self, parcel: int, unsent: tuple[Reply, ...], *, retry_in: float) -> None:
-        """The end of a delivery: forgotten (soon, in a batch) when nothing is left to send."""
+        """The end of a delivery: forgotten at once when nothing is left to send (by the
+        thread, later, when the store is away)."""
         with self._lock:
             self._sending.discard(parcel)
-            if not unsent:
-                self._sent.append(parcel)
         if unsent:
             until = self.outbox.now() + timedelta(seconds=retry_in)
             try:
                 self.outbox.postpone(parcel, unsent, until=until)
             except StorageUnavailable:
                 log.warning("could not postpone parcel %d; its lease will bring it back", parcel)
-        else:
+            return
+        try:
+            self.outbox.acknowledge([parcel])
+        except StorageUnavailable:
+            with self._lock:
+                self._sent.append(parcel)
             self._wake.set()
+
+    def _progress(self, parcel: int, unsent: tuple[Reply, ...]) -> None:
+        """Part of a parcel sent: the rest kept, so that no later attempt sends it again."""
+        try:
+            self.outbox.postpone(parcel, unsent, until=self.outbox.now() + self.lease)
+        except StorageUnavailable:
+            log.warning("could not record parcel %d's progress; it may be sent again", parcel)
 
     def _forget_sent(self) -> None:
         with self._lock:
@@ -278,7 +287,11 @@ class Delivery:
         return self
 
     def one(self) -> None:
+        """One more reply the platform has: recorded as sent at once, if more are to come."""
         self.sent += 1
+        parcel = self.answer.parcel
+        if parcel is not None and self.sent < len(self.answer.replies):
+            self.courier._progress(parcel.id, self.answer.replies[self.sent :])
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, _tb: object

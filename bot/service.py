@@ -5,11 +5,13 @@ listeners hear of new inquiries after."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.engine import Engine, TurnResult
-from bot.inquiry import InquiryDraft
+from bot.guard import StoreGuard
+from bot.inquiry import INQUIRY_SLOTS, InquiryDraft
 from bot.messages import Event, Reply
 from bot.parcel import Parcel
 from bot.staff import Notice
@@ -45,13 +47,17 @@ class BotService:
         store: ConversationStore,
         on_inquiry: Sequence[InquiryListener] = (),
         notices: Sequence[str] = (),
+        guard: StoreGuard | None = None,
     ) -> None:
         """``notices``: outbox channels told of each new inquiry, in the transaction that
-        stores it (the staff's Slack channel: a post that no crash can lose)."""
+        stores it (the staff's Slack channel: a post that no crash can lose); ``guard``:
+        the deadline on the store and its breaker (:mod:`bot.guard`)."""
         self.engine = engine
         self.store = store
         self.on_inquiry = list(on_inquiry)
         self.notices = tuple(notices)
+        self.guard = guard or StoreGuard()
+        self.guard.interrupt = store.interrupt
 
     def handle(self, event: Event) -> tuple[Reply, ...]:
         """The replies of :meth:`answer`."""
@@ -60,10 +66,19 @@ class BotService:
     def answer(self, event: Event) -> Answer:
         """Answer the event; a delivery already handled gets no reply at all (empty replies).
 
-        With the store down, the turn is answered as if nothing could be kept: numbers and hours
-        still (they need no storage), the written inquiry refused or its sending to be repeated;
-        the replies are then not in the outbox (``parcel`` None): the channel sends them once.
+        With the store down, hanging past the guard's deadline or failed too recently, the turn
+        is answered as if nothing could be kept: numbers and hours still (they need no
+        storage), the written inquiry refused or its sending to be repeated; the replies are
+        then not in the outbox (``parcel`` None): the channel sends them once.
         """
+        if not self.guard.down():
+            answered = self.guard.run(lambda abandoned: self._stored(event, abandoned))
+            if answered is not None:
+                return answered
+            log.warning("the store did not answer in time: answering without it")
+        return Answer(self.engine.respond(event, None, storage_available=False).replies)
+
+    def _stored(self, event: Event, abandoned: threading.Event) -> Answer:
         state: ConversationState | None = None
         for attempt in range(1, _ATTEMPTS + 1):
             stored: list[InquiryDraft] = []
@@ -90,6 +105,8 @@ class BotService:
                         for draft in stored
                         for channel in self.notices
                     ]
+                    if abandoned.is_set():  # answered without the store meanwhile
+                        raise StorageUnavailable("abandoned past the deadline")
                 break
             except StorageConflict:
                 log.warning("storage conflict on attempt %d; running the turn again", attempt)
@@ -98,6 +115,11 @@ class BotService:
                 return Answer(self.engine.respond(event, state, storage_available=False).replies)
         else:
             return Answer(self.engine.respond(event, state, storage_available=False).replies)
+        if _let_go(state, turn):
+            try:
+                self.store.scrub()
+            except StorageUnavailable:
+                log.warning("could not scrub the store after a turn that let go of user data")
         for draft in stored:
             self._announce(draft)
         return Answer(turn.replies, parcel, tuple(notices))
@@ -117,6 +139,16 @@ def _notice(transaction: Transaction, channel: str, draft: InquiryDraft) -> Parc
     reference, is what a channel without richer rendering would show."""
     address = Notice.of(draft).as_address()
     return transaction.enqueue(channel, address, (Reply(draft.reference),))
+
+
+def _let_go(before: ConversationState | None, turn: TurnResult) -> bool:
+    """Whether the turn dropped what a user typed for an inquiry without storing it (a
+    decline, a cancel, /forget, a message taken back)."""
+    if before is None or turn.inquiries:
+        return False
+    typed = {name for name in INQUIRY_SLOTS if before.slots.get(name)}
+    after = turn.state.slots if turn.state is not None else {}
+    return any(after.get(name) != before.slots[name] for name in typed)
 
 
 def _read_state(transaction: Transaction) -> ConversationState | None:

@@ -77,6 +77,17 @@ class Outbox(Protocol):
 
 
 class ConversationStore(Outbox, ReminderStore, Protocol):
+    def scrub(self) -> None:
+        """Leave nothing deleted or overwritten in any file of the store (SQLite's write-ahead
+        log keeps old pages until a checkpoint): called once a turn let go of what a user typed,
+        before its reply is sent. Raises StorageUnavailable."""
+        ...
+
+    def interrupt(self, thread: int) -> None:
+        """Make whatever ``thread`` waits for from the store fail now (a turn abandoned past
+        its deadline: see :mod:`bot.guard`)."""
+        ...
+
     def transaction(self, conversation: str) -> AbstractContextManager[Transaction]:
         """Commits when the block ends normally, rolls back when it raises.
 

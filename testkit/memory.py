@@ -33,6 +33,12 @@ class MemoryStore:
     def now(self) -> datetime:
         return self.clock()
 
+    def scrub(self) -> None:
+        """Nothing outlives its deletion in memory."""
+
+    def interrupt(self, thread: int) -> None:
+        """Nothing in memory waits."""
+
     @contextmanager
     def transaction(self, conversation: str) -> Iterator[_MemoryTransaction]:
         pending = _MemoryTransaction(self, conversation)

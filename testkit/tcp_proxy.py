@@ -3,6 +3,10 @@
 ``TcpProxy(("127.0.0.1", 5432))`` listens on a free port of 127.0.0.1 and forwards every
 connection to the target. ``cut()`` closes every open connection and, until ``restore()``,
 closes each new one as soon as it is accepted: to a client, the server has gone away.
+``blackhole()`` is the worse failure: connections stay open and new ones are accepted, but
+nothing is carried either way (what is sent is read and dropped): to a client, the server has
+stopped answering. ``restore()`` ends it; connections a client gave up on meanwhile are closed
+on the server's side too, so that the server rolls back what they had begun.
 Every thread is a daemon and every socket has a timeout, so a test can never hang on it.
 """
 
@@ -12,6 +16,7 @@ import contextlib
 import select
 import socket
 import threading
+from collections.abc import Callable
 from types import TracebackType
 
 _TICK = 0.2  # how often blocked threads look at the stop flag, in seconds
@@ -26,6 +31,7 @@ class TcpProxy:
         self._open: set[socket.socket] = set()
         self._threads: list[threading.Thread] = []
         self._cut = False
+        self._blackholed = False
         self._stopped = threading.Event()
         # Counters, for tests to check that traffic really went through the proxy.
         self.forwarded = 0  # connections accepted and connected to the target
@@ -47,9 +53,15 @@ class TcpProxy:
         for sock in sockets:
             _close(sock)
 
+    def blackhole(self) -> None:
+        """Carry nothing, keep every connection open, accept new ones: until restore()."""
+        with self._lock:
+            self._blackholed = True
+
     def restore(self) -> None:
         with self._lock:
             self._cut = False
+            self._blackholed = False
 
     @property
     def open_connections(self) -> int:
@@ -79,7 +91,7 @@ class TcpProxy:
 
     # -- internals -------------------------------------------------------------------------------
 
-    def _start(self, target, *args: object, name: str) -> None:
+    def _start(self, target: Callable[..., None], *args: object, name: str) -> None:
         thread = threading.Thread(target=target, args=args, name=name, daemon=True)
         with self._lock:
             self._threads = [t for t in self._threads if t.is_alive()]
@@ -95,11 +107,14 @@ class TcpProxy:
             except OSError:
                 return  # the listener was closed
             with self._lock:
-                cut = self._cut
+                cut, blackholed = self._cut, self._blackholed
                 if cut:
                     self.refused += 1
             if cut:
                 _close(client)
+                continue
+            if blackholed:  # accepted, and never answered: a server that stopped replying
+                self._start(self._swallow, client, name=f"proxy-hole:{self.port}")
                 continue
             try:
                 upstream = socket.create_connection(self.target, timeout=_CONNECT_TIMEOUT)
@@ -128,6 +143,10 @@ class TcpProxy:
                 data = source.recv(65536)
                 if not data:
                     break
+                with self._lock:
+                    blackholed = self._blackholed
+                if blackholed:
+                    continue  # read and dropped: nothing reaches the other side
                 sink.sendall(data)
                 with self._lock:
                     if direction == "up":
@@ -142,6 +161,21 @@ class TcpProxy:
                 self._open.discard(sink)
             _close(source)
             _close(sink)
+
+    def _swallow(self, client: socket.socket) -> None:
+        """A connection accepted while blackholed: read and dropped until the client leaves."""
+        client.settimeout(_TICK)
+        try:
+            while not self._stopped.is_set():
+                try:
+                    if not client.recv(65536):
+                        break
+                except TimeoutError:
+                    continue
+        except OSError:
+            pass
+        finally:
+            _close(client)
 
 
 def _close(sock: socket.socket) -> None:

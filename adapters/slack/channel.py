@@ -7,6 +7,7 @@ Slack's libraries are imported when the channel opens, so that other commands st
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
     from adapters.slack.staff import StaffDesk
 
+log = logging.getLogger(__name__)
 NAME = "slack"
 TOKEN = text("SLACK_BOT_TOKEN", "the Bot User OAuth token (xoxb-...)", secret=True)
 SIGNING_SECRET = text(
@@ -105,6 +107,7 @@ class SlackSession:
 
             self._socket = SocketModeHandler(self.bolt, self.settings.require(APP_TOKEN))
             await asyncio.to_thread(self._socket.connect)  # its own threads from now on
+            log.info("connected to Slack over Socket Mode")
 
     def senders(self) -> Mapping[str, Sender]:
         from adapters.slack.outbound import sender

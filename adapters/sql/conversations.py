@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -20,6 +21,9 @@ from bot.inquiry import InquiryDraft
 from bot.messages import Reply
 from bot.parcel import Parcel
 
+_SCRUB_ATTEMPTS = 3
+log = logging.getLogger(__name__)
+
 
 class SqlConversationStore(SqlOutbox, SqlReminders):
     """The engine's :class:`~bot.storage.ConversationStore` over SQLAlchemy."""
@@ -36,6 +40,21 @@ class SqlConversationStore(SqlOutbox, SqlReminders):
                     {"key": conversation},
                 )
             yield SqlTransaction(connection, conversation, lease=self.lease, clock=self.clock)
+
+    def scrub(self) -> None:
+        """SQLite: the write-ahead log checkpointed into the file (whose freed pages
+        secure_delete has overwritten) and truncated, so that no frame of it keeps an older
+        state; a reader holding an old snapshot delays it, so it is tried a few times.
+        PostgreSQL keeps its WAL on the server: out of this process's reach."""
+        if not self.database.is_sqlite:
+            return
+        for _ in range(_SCRUB_ATTEMPTS):
+            if self.database.checkpoint():
+                return
+        log.warning("the write-ahead log stayed busy; the next checkpoint will clear it")
+
+    def interrupt(self, thread: int) -> None:
+        self.database.interrupt(thread)
 
     def latest(self, prefix: str) -> str | None:
         """The key of the conversation starting with ``prefix`` that was written last (the

@@ -6,8 +6,11 @@ upgraded explicitly with `mynumber-bot db upgrade`, once per deployment rather t
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import socket
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,10 +22,13 @@ from sqlalchemy.exc import (
     ArgumentError,
     DatabaseError,
     DBAPIError,
+    DisconnectionError,
     IntegrityError,
     OperationalError,
     ProgrammingError,
+    SQLAlchemyError,
 )
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.pool import StaticPool
 
 from adapters.sql.driver import DriverStatements
@@ -36,6 +42,13 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 # the pool (5, and 10 more at need) serves the rest.
 KEPT_CONNECTIONS = 4
 log = logging.getLogger(__name__)
+# PostgreSQL over a network that may stop answering (see _network_timeouts); the service's own
+# deadline (bot.service) answers users sooner still.
+CONNECT_TIMEOUT = 2  # seconds (libpq's least)
+TCP_USER_TIMEOUT_MS = 1500
+STATEMENT_TIMEOUT_MS = 10_000  # the purge of a large table included
+LOCK_TIMEOUT_MS = 2000  # a conversation's lock held by a connection the server thinks alive
+POOL_WAIT = 1.0  # seconds to wait for a free connection of the pool
 _BEGIN = DriverStatements(lambda _dialect: {"begin": text("BEGIN IMMEDIATE")})
 
 
@@ -59,6 +72,7 @@ class Database:
         self.url = url
         self.engine = _create_engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self.sockets = None if self.is_sqlite else SocketsInUse(self.engine)
         self._kept = threading.local()
         self._all_kept: list[Connection] = []
         self._kept_lock = threading.Lock()
@@ -95,6 +109,8 @@ class Database:
                     yield kept
         except IntegrityError as exc:
             raise StorageConflict(f"write conflict: {exc.orig!r}") from exc
+        except PoolTimeout as exc:  # every connection busy, each waiting on the database
+            raise StorageUnavailable("no connection free", reason="the pool is exhausted") from exc
         except DBAPIError as exc:
             # SQLite says "file is not a database" (a damaged file, another file in its place)
             # with DatabaseError itself: as unusable as one that cannot be opened.
@@ -105,6 +121,32 @@ class Database:
                     f"database unavailable: {exc.orig!r}", reason=reason or type(exc.orig).__name__
                 ) from exc
             raise
+
+    def interrupt(self, thread: int) -> None:
+        """Cut the PostgreSQL connection ``thread`` is using (its socket shut, not closed):
+        whatever that thread waits for from the server fails at once, and the pool drops the
+        connection. For a turn abandoned past its deadline (:mod:`bot.guard`), whose thread
+        would otherwise wait on a server that never answers for as long as it hangs."""
+        if self.sockets is not None:
+            self.sockets.interrupt(thread)
+
+    def checkpoint(self) -> bool:
+        """SQLite: copy the write-ahead log into the file and truncate it to nothing, outside
+        any transaction (it cannot run inside one); False when a reader kept it from
+        finishing. Raises StorageUnavailable."""
+        connection = None
+        try:
+            connection = self.engine.raw_connection()
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy = cursor.fetchone()
+            cursor.close()
+        except (sqlite3.Error, SQLAlchemyError) as exc:
+            raise StorageUnavailable(f"checkpoint failed: {exc!r}", reason=str(exc)) from exc
+        finally:
+            if connection is not None:
+                connection.close()
+        return not (busy and busy[0])
 
     def revision(self) -> str | None:
         with self.begin() as connection:
@@ -192,7 +234,72 @@ def _create_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    return create_engine(
+        url,
+        pool_size=5,
+        max_overflow=5,
+        pool_timeout=POOL_WAIT,
+        connect_args=_network_timeouts(url),
+    )
+
+
+class SocketsInUse:
+    """Which PostgreSQL socket each thread holds, checked out of the pool; and the pool's
+    liveness check made here, at checkout, once the socket is known (SQLAlchemy's own
+    pre-ping runs before any event, where no hang could be cut)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._held: dict[int, int] = {}
+        self._lock = threading.Lock()
+        event.listen(engine, "checkout", self._checkout)
+        event.listen(engine, "checkin", self._checkin)
+
+    def interrupt(self, thread: int) -> None:
+        with self._lock:
+            descriptor = self._held.get(thread)
+        if descriptor is None:
+            return
+        with contextlib.suppress(OSError):
+            cut = socket.socket(fileno=os.dup(descriptor))
+            try:
+                cut.shutdown(socket.SHUT_RDWR)
+            finally:
+                cut.close()  # the duplicate only: the driver's own descriptor stays its own
+
+    def _checkout(self, dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        with self._lock:
+            self._held[threading.get_ident()] = dbapi_connection.pgconn.socket
+        try:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SELECT 1")
+            cursor.close()
+        except Exception as exc:  # any failure of the check: another connection, please
+            raise DisconnectionError("the pooled connection is gone") from exc
+
+    def _checkin(self, _dbapi_connection: Any, _record: Any) -> None:
+        # Returned by the thread that took it (a descriptor left here could be reused by
+        # another socket, which an interrupt must never touch).
+        with self._lock:
+            self._held.pop(threading.get_ident(), None)
+
+
+def _network_timeouts(url: str) -> dict[str, object]:
+    """PostgreSQL's connections, bounded whatever the network does: a connect that is not
+    answered, a link that stops carrying anything (``tcp_user_timeout``: data sent and never
+    acknowledged fails the call), a peer gone quiet (keepalives), a statement or a lock that
+    waits for ever (the server's own timeouts, beside any ``options`` the URL gives)."""
+    given = make_url(url).query.get("options", "")
+    options = given if isinstance(given, str) else " ".join(given)
+    return {
+        "connect_timeout": CONNECT_TIMEOUT,
+        "tcp_user_timeout": TCP_USER_TIMEOUT_MS,
+        "keepalives": 1,
+        "keepalives_idle": 5,
+        "keepalives_interval": 1,
+        "keepalives_count": 3,
+        "options": f"{options} -c statement_timeout={STATEMENT_TIMEOUT_MS} "
+        f"-c lock_timeout={LOCK_TIMEOUT_MS}".strip(),
+    }
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

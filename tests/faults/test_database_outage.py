@@ -20,8 +20,8 @@ import pytest
 from adapters.bootstrap import App, build_app
 from adapters.sql.database import Database
 from bot.messages import Event
+from testkit.tcp_proxy import TcpProxy
 from tests.adapters import conftest as pg
-from tests.faults.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.postgres
 # The storage tests' fixtures: a URL on a fresh schema of its own, or a skip saying what is missing.

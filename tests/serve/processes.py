@@ -157,7 +157,7 @@ def serve(
     try:
         wait_for(
             lambda: served.text().count(STARTED) == workers or process.poll() is not None,
-            timeout=30,
+            timeout=90,  # a loaded machine starts workers slowly; a healthy one in seconds
             what=f"{workers} workers to start",
         )
         assert process.poll() is None, served.text()

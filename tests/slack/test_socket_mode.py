@@ -99,5 +99,5 @@ def test_the_command_answers_dms_over_socket_mode_once_per_event(tmp_path: Path)
         finally:
             status, output = _stop(process)
             print(output)  # pytest shows it when the test fails
-        assert "A new session has been established" in output, output
+        assert "connected to Slack over Socket Mode" in output, output
         assert status == 0, f"SIGTERM should end the bot normally, got {status}"
