@@ -39,7 +39,13 @@ class SqlConversationStore(SqlOutbox, SqlReminders):
                     text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
                     {"key": conversation},
                 )
-            yield SqlTransaction(connection, conversation, lease=self.lease, clock=self.clock)
+            yield SqlTransaction(
+                connection,
+                conversation,
+                lease=self.lease,
+                clock=self.clock,
+                owner=self.database.owner(),
+            )
 
     def scrub(self) -> None:
         """SQLite: the write-ahead log checkpointed into the file (whose freed pages
@@ -139,12 +145,19 @@ class SqlTransaction:
     clock), for what is stored about the turn rather than said in it."""
 
     def __init__(
-        self, connection: Connection, conversation: str, *, lease: timedelta, clock: Clock
+        self,
+        connection: Connection,
+        conversation: str,
+        *,
+        lease: timedelta,
+        clock: Clock,
+        owner: int | None,
     ) -> None:
         self.connection = connection
         self.conversation = conversation
         self.lease = lease
         self.clock = clock
+        self.owner = owner
         self.sql = _TURN.of(connection)
 
     def claim(self, channel: str, delivery_id: str) -> bool:
@@ -182,7 +195,13 @@ class SqlTransaction:
     def enqueue(self, channel: str, address: str, replies: tuple[Reply, ...]) -> Parcel:
         """The parcel is leased from the start: the worker running the turn sends it."""
         return enqueue(
-            self.connection, channel, address, replies, lease=self.lease, now=self.clock()
+            self.connection,
+            channel,
+            address,
+            replies,
+            lease=self.lease,
+            now=self.clock(),
+            owner=self.owner,
         )
 
     def reminders(self, channel: str, address: str) -> SqlReminderBook:

@@ -32,11 +32,12 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.pool import StaticPool
 
 from adapters.sql.driver import DriverStatements
+from adapters.sql.liveness import Liveness, liveness_for
 from common.errors import SchemaOutdated, StorageConflict, StorageUnavailable
 
 DEFAULT_URL = "sqlite:///mynumber-bot.sqlite3"
 # The newest migration in migrations/versions; a test keeps the two in step.
-SCHEMA_REVISION = "0006"
+SCHEMA_REVISION = "0007"
 MIGRATIONS = Path(__file__).with_name("migrations")
 # Threads that keep an SQLite connection of their own (the turns', the courier's, a few more);
 # the pool (5, and 10 more at need) serves the rest.
@@ -76,6 +77,8 @@ class Database:
         self._kept = threading.local()
         self._all_kept: list[Connection] = []
         self._kept_lock = threading.Lock()
+        self._liveness: Liveness | None = None
+        self._liveness_lock = threading.Lock()
         self._pending_upgrade = bool(upgrade if upgrade is not None else self.is_sqlite)
         if self._pending_upgrade:
             try:
@@ -129,6 +132,20 @@ class Database:
         would otherwise wait on a server that never answers for as long as it hangs."""
         if self.sockets is not None:
             self.sockets.interrupt(thread)
+
+    def liveness(self) -> Liveness:
+        """This worker's lock, taken on first call (by the courier's first claim or the first
+        parcel, whichever comes first); see :mod:`adapters.sql.liveness`."""
+        with self._liveness_lock:
+            if self._liveness is None:
+                sqlite_file = self.engine.url.database if self.is_sqlite else None
+                timeouts = {} if self.is_sqlite else _network_timeouts(self.url)
+                self._liveness = liveness_for(self.engine, sqlite_file, timeouts)
+            return self._liveness
+
+    def owner(self) -> int | None:
+        """The owner to write on this worker's parcels (None where no worker can die alone)."""
+        return self.liveness().owner()
 
     def checkpoint(self) -> bool:
         """SQLite: copy the write-ahead log into the file and truncate it to nothing, outside
@@ -197,6 +214,10 @@ class Database:
             kept, self._all_kept = self._all_kept, []
         for connection in kept:
             connection.close()
+        with self._liveness_lock:
+            if self._liveness is not None:
+                self._liveness.close()
+                self._liveness = None
         self.engine.dispose()
 
     def _kept_connection(self) -> Connection | None:

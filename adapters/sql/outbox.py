@@ -2,16 +2,17 @@
 
 On PostgreSQL, workers claiming at once skip each other's rows (``FOR UPDATE SKIP LOCKED``)
 instead of queueing for them; on SQLite the write lock taken at ``BEGIN IMMEDIATE`` serializes
-the claims.
+the claims. Each parcel names its owner, so that a worker known dead loses its leases at once.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select, update
 
 from adapters.sql.database import Database
 from adapters.sql.driver import DriverStatements
@@ -21,11 +22,16 @@ from bot.messages import Reply
 from bot.parcel import Parcel, dump_replies, load_replies
 from bot.storage import LEASE
 
+log = logging.getLogger(__name__)
+
 _DUE = (
     select(outbox.c.id)
     .where(
         outbox.c.channel.in_(bindparam("channels", expanding=True)),
-        outbox.c.lease_until <= bindparam("now"),
+        or_(
+            outbox.c.lease_until <= bindparam("now"),
+            outbox.c.owner.in_(bindparam("dead", expanding=True)),
+        ),
     )
     .order_by(outbox.c.id)
     .limit(bindparam("limit"))
@@ -34,8 +40,20 @@ _DUE = (
 _CLAIM = (
     update(outbox)
     .where(outbox.c.id.in_(_DUE.scalar_subquery()))
-    .values(lease_until=bindparam("until"), attempts=outbox.c.attempts + 1)
+    .values(
+        lease_until=bindparam("until"), owner=bindparam("owner"), attempts=outbox.c.attempts + 1
+    )
     .returning(*outbox.c)
+)
+# The workers holding leases that have not run out: the only ones whose death matters.
+_OWNERS = (
+    select(outbox.c.owner)
+    .distinct()
+    .where(
+        outbox.c.channel.in_(bindparam("channels", expanding=True)),
+        outbox.c.lease_until > bindparam("now"),
+        outbox.c.owner.is_not(None),
+    )
 )
 _ENQUEUE = DriverStatements(
     lambda _dialect: {
@@ -43,7 +61,14 @@ _ENQUEUE = DriverStatements(
         .values(
             {
                 column: bindparam(column)
-                for column in ("channel", "address", "replies", "created_at", "lease_until")
+                for column in (
+                    "channel",
+                    "address",
+                    "replies",
+                    "created_at",
+                    "lease_until",
+                    "owner",
+                )
             }
         )
         .returning(outbox.c.id)
@@ -77,9 +102,17 @@ class SqlOutbox:
         return self.clock()
 
     def claim_parcels(self, channels: Sequence[str], *, limit: int) -> list[Parcel]:
+        """The parcels whose lease has run out, and those of workers known dead however long
+        their lease (:mod:`adapters.sql.liveness`)."""
         now = self.now()
+        liveness = self.database.liveness()
         values = {"channels": list(channels), "now": now, "limit": limit, "until": now + self.lease}
         with self.database.begin() as connection:
+            owners = connection.execute(_OWNERS, values).scalars().all()
+            dead = sorted(liveness.dead(connection, owners)) if owners else []
+            if dead:
+                log.info("taking over the parcels of %d dead worker(s)", len(dead))
+            values |= {"dead": dead, "owner": liveness.owner()}
             rows = connection.execute(_CLAIM, values).all()
         return sorted((_parcel(row._mapping) for row in rows), key=lambda parcel: parcel.id)
 
@@ -118,15 +151,18 @@ def enqueue(
     *,
     lease: timedelta,
     now: datetime,
+    owner: int | None,
 ) -> Parcel:
-    """A parcel, in the caller's transaction, created ``now`` and leased to the caller from
-    then; ``now`` is the outbox's clock, whatever time the conversation is at."""
+    """A parcel, in the caller's transaction, created ``now`` and leased to ``owner`` (the
+    caller's worker) from then; ``now`` is the outbox's clock, whatever time the conversation
+    is at."""
     values = {
         "channel": channel,
         "address": address,
         "replies": dump_replies(replies),
         "created_at": now,
         "lease_until": now + lease,
+        "owner": owner,
     }
     parcel: int = _ENQUEUE.of(connection)["enqueue"].run(connection, values).fetchone()[0]
     return Parcel(parcel, channel, address, replies, now)

@@ -142,6 +142,7 @@ class SqlReminders:
                         decision,
                         lease=self.lease,
                         now=self.clock(),
+                        owner=self.database.owner(),
                     )
                 )
         return parcels

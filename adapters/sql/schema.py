@@ -136,6 +136,9 @@ outbox = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Column("lease_until", UtcDateTime(), nullable=False),  # no pump sends it before
     Column("attempts", Integer, nullable=False, server_default="0"),
+    # The worker sending it (adapters.sql.liveness): once that worker is dead, before its lease
+    # runs out, another sends it. None: a worker holding no lock; the lease alone.
+    Column("owner", BigInteger, nullable=True),
     Index("ix_outbox_channel_lease_until", "channel", "lease_until"),
 )
 

@@ -4,9 +4,12 @@ benchmark, so that the real adapter is exercised over real HTTP without reaching
 It answers the methods the adapter calls, records every call, serves queued updates to
 ``getUpdates`` as Telegram does (an update is served until an ``offset`` past it confirms it;
 long polls return as soon as one arrives), and can be told to fail the next call of a method
-(a 429 with ``retry_after``, or a 502), or to hold the messages sent to a chat (a Telegram that
-is slow to answer) until released. Run on its own (``python -m testkit.telegram.stand_in``)
-it takes updates over ``POST /control/updates``, so that a benchmark can serve from another process.
+(a 429 with ``retry_after``, or a 502), to hold the messages sent to a chat (a Telegram that
+is slow to answer) until released, or to answer every message late (``latency``: delivered at
+once, its 200 sent after the delay, and counted as ``unanswered`` when its sender is gone by
+then: a reply the sender cannot know was delivered). Run on its own
+(``python -m testkit.telegram.stand_in``) it takes updates over ``POST /control/updates``, so
+that a benchmark can serve from another process.
 """
 
 from __future__ import annotations
@@ -58,6 +61,8 @@ class StandIn:
     _chats: dict[int, dict[str, Any]] = field(default_factory=dict)
     _held: dict[int, asyncio.Event] = field(default_factory=dict)
     holding: int = 0  # sendMessage calls waiting on a hold now
+    latency: float = 0.0  # seconds between delivering a message and answering its sender
+    unanswered: int = 0  # messages delivered whose sender was gone before its answer
     _runner: web.AppRunner | None = None
     _loop: asyncio.AbstractEventLoop | None = None
 
@@ -138,6 +143,8 @@ class StandIn:
             if not await self._wait_if_held(request, params):
                 return web.Response(status=499)  # nobody reads it
             result = self._message(params)
+            if self.latency:
+                return await self._late(request, Call(method, params, result))
         elif method == "getMe":
             result = BOT
         elif method in _TRUE_METHODS:
@@ -148,6 +155,13 @@ class StandIn:
             return web.json_response(body, status=404)
         self.calls.append(Call(method, params, result))
         return web.json_response({"ok": True, "result": result})
+
+    async def _late(self, request: web.Request, call: Call) -> web.Response:
+        self.calls.append(call)  # delivered now: the sender learns of it only after latency
+        await asyncio.sleep(self.latency)
+        if request.transport is None or request.transport.is_closing():
+            self.unanswered += 1
+        return web.json_response({"ok": True, "result": call.result})
 
     async def _updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset, limit = int(params.get("offset") or 0), int(params.get("limit") or 100)

@@ -102,12 +102,13 @@ def test_a_reminder_set_before_a_restart_fires_after_it(database: Database) -> N
     try:
         courier = courier_for(after.service, conversation_clock=lambda: DUE + timedelta(seconds=20))
         courier.route("console", lambda to, reply, _key: heard.append(f"{to}: {reply.text}"))
-        assert courier.pump() == 1
+        # The dead process's undelivered answers go out too: its lock is gone with it.
+        assert courier.pump() == 4
         assert courier.pump() == 0
         courier.close()
     finally:
         after.database.dispose()
-    [message] = heard
+    [message] = [text for text in heard if "⏰" in text]
     assert message.startswith("console:r: ⏰ Your reminder: 0120-0178-26 is open now.")
 
 
