@@ -83,6 +83,7 @@ def build_app(
     except SchemaOutdated:
         database.dispose()
         raise
+    database.liveness()  # taken now, so that no turn waits for its connection to be made
     lease = timedelta(seconds=settings.get(OUTBOX_LEASE) or 60.0)
     store = SqlConversationStore(database, lease=lease)
     notify = notify or {}

@@ -134,8 +134,8 @@ class Database:
             self.sockets.interrupt(thread)
 
     def liveness(self) -> Liveness:
-        """This worker's lock, taken on first call (by the courier's first claim or the first
-        parcel, whichever comes first); see :mod:`adapters.sql.liveness`."""
+        """This worker's lock, taken on first call (``build_app`` makes it at start); see
+        :mod:`adapters.sql.liveness`."""
         with self._liveness_lock:
             if self._liveness is None:
                 sqlite_file = self.engine.url.database if self.is_sqlite else None
