@@ -378,7 +378,7 @@ def configuration(name: str, db: str, workers: int, expected: list[int], log: Pa
 # --- databases ---------------------------------------------------------------------------------
 
 
-def _postgres_admin_url() -> tuple[str | None, str]:
+def postgres_admin_url() -> tuple[str | None, str]:
     """A URL that connects, or None and why not."""
     try:
         socket.create_connection((PG_HOST, PG_PORT), timeout=1).close()
@@ -490,7 +490,7 @@ def main() -> None:
             db = f"sqlite:///{scratch}/bench-{workers}.sqlite3"
             log = Path(scratch) / f"sqlite-{workers}.log"
             results.append(configuration("SQLite", db, workers, expected, log))
-        admin_url, skipped = _postgres_admin_url()
+        admin_url, skipped = postgres_admin_url()
         if admin_url is None:
             print(f"PostgreSQL skipped: {skipped}", file=sys.stderr)
         else:

@@ -28,6 +28,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
@@ -53,6 +54,9 @@ Producer = Callable[[Sequence[str]], list[Parcel]]
 MAX_ATTEMPTS = 12  # pump sends of one parcel before it is given up (backing off to the lease)
 MAX_AGE = timedelta(days=1)  # a reply older than this answers nothing any more
 BATCH = 50  # parcels claimed at a time
+# Addresses a pump sends to at once: a dead worker's parcels wait on one slow platform answer
+# each when sent one after another, and the users behind them with them.
+PARALLEL = 8
 
 
 Result = Literal["sent", "failed", "refused", "given up", "unrouted"]
@@ -155,9 +159,23 @@ class Courier:
         parcels = self.outbox.claim_parcels(channels, limit=BATCH)
         for produce in self.producers:
             parcels += produce(channels)
-        sent = sum(self._send(parcel) for parcel in parcels)
+        sent = self._send_by_address(parcels)
         self._forget_sent()
         return sent
+
+    def _send_by_address(self, parcels: Sequence[Parcel]) -> int:
+        """Send ``parcels``, several addresses at once, each address's in their order."""
+        queues: dict[tuple[str, str], list[Parcel]] = {}
+        for parcel in parcels:
+            queues.setdefault((parcel.channel, parcel.address), []).append(parcel)
+
+        def send_queue(queue: list[Parcel]) -> int:
+            return sum(self._send(parcel) for parcel in queue)
+
+        if len(queues) <= 1:
+            return sum(map(send_queue, queues.values()))
+        with ThreadPoolExecutor(min(PARALLEL, len(queues)), thread_name_prefix="pump") as pool:
+            return sum(pool.map(send_queue, queues.values()))
 
     def _run(self) -> None:
         """Pump every ``interval``; in between, send what was dispatched and forget what could

@@ -34,11 +34,13 @@ _TRUE_METHODS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Call:
-    """One request the stand-in received, with the ``result`` it answered (None for errors)."""
+    """One request the stand-in received, with the ``result`` it answered (None for errors)
+    and when it came (``time.monotonic()``)."""
 
     method: str
     params: dict[str, Any]
     result: Any = None
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass(slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -110,6 +111,37 @@ def test_a_worker_that_died_after_the_commit_leaves_the_parcel_to_a_pump(
     clock.advance(3600)
     assert other.pump() == 0
     assert len(platform.accepted) == len(answer.replies)
+
+
+def test_a_pump_sends_to_several_addresses_at_once_each_in_order(
+    store: MemoryStore, clock: Clock
+) -> None:
+    """A dead worker's users are not queued behind each other's slow sends: the first send to
+    each of four addresses waits until all four are in flight, which one-at-a-time never is."""
+    addresses = [f'{{"chat": {chat}}}' for chat in range(4)]
+    service = make_service(store)
+    expected: dict[str, list[str]] = {}
+    for address in addresses:
+        for text in ("I lost my smartphone", "hello"):
+            turn = event(text, conversation=address)
+            replies = service.answer(
+                dataclasses.replace(turn, channel="telegram", address=address)
+            ).replies
+            expected.setdefault(address, []).extend(reply.text for reply in replies)
+    all_in_flight = threading.Barrier(len(addresses), timeout=10)
+    accepted: dict[str, list[str]] = {}
+
+    def platform(to: str, reply: Reply, key: str = "") -> None:
+        if to not in accepted:
+            all_in_flight.wait()
+        accepted.setdefault(to, []).append(reply.text)
+
+    courier = Courier(store, lease=LEASE)
+    courier.route("telegram", platform)
+    lease_over(store, clock)  # the worker that committed them died
+    assert courier.pump() == 2 * len(addresses)
+    assert accepted == expected
+    assert store.outbox == {}
 
 
 def test_a_long_send_keeps_its_lease(store: MemoryStore, clock: Clock) -> None:

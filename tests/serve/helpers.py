@@ -21,7 +21,7 @@ from starlette.types import ASGIApp
 
 from testkit.serving import serving_in_background
 from testkit.slack.stand_in import StandInSlack
-from testkit.telegram.stand_in import TOKEN, StandIn
+from testkit.telegram.stand_in import TOKEN, Call, StandIn
 from tests.slack.helpers import signature
 
 TELEGRAM_SECRET = "serve-test-secret_0123456789"
@@ -93,14 +93,19 @@ def post_update(
     return httpx.post(f"{base}/telegram", json=update, headers=headers, timeout=30)
 
 
-def sent_to(stand_in: StandIn, chat_id: int) -> list[str]:
-    """The texts of the messages the stand-in delivered to ``chat_id``."""
+def delivered_to(stand_in: StandIn, chat_id: int) -> list[Call]:
+    """The messages the stand-in delivered to ``chat_id``."""
     return [
-        call.params.get("text", "")
+        call
         for call in list(stand_in.calls)
         if call.method == "sendMessage" and call.result is not None
         if call.params.get("chat_id") == chat_id
     ]
+
+
+def sent_to(stand_in: StandIn, chat_id: int) -> list[str]:
+    """The texts of the messages the stand-in delivered to ``chat_id``."""
+    return [call.params.get("text", "") for call in delivered_to(stand_in, chat_id)]
 
 
 def post_slack(base: str, body: dict[str, Any], *, secret: str = SLACK_SECRET) -> httpx.Response:
