@@ -1,8 +1,9 @@
 """How well the bot understands first messages (issue #15), on tests/understanding/corpus.
 
 Run: `python -m bench.understanding` (the tune split; `--failures` lists what is not right, to
-tune on) or `python -m bench.understanding --held-out` (the split kept apart, for the figures
-the README reports: it lists no message). What "right" means: bench/understanding_judge.py.
+tune on), `--own` (the developers' cases) or `--held-out` (the first held-out split, now spent:
+tuned on too, `--failures` lists its misses; the figure to report is measured on a fresh set).
+What "right" means: bench/understanding_judge.py.
 
 It prints every reader measured (bench/understanding_alternatives.py) on the same cases, then
 for the bot's own: accuracy per language and per need, the confusion of needs with what the
@@ -136,8 +137,8 @@ def _us(call: Callable[[], object], calls: int = 20) -> float:
     return (time.perf_counter() - start) / calls * 1e6
 
 
-def print_failures(verdicts: Sequence[Verdict]) -> None:
-    print("\nnot right (tune split):")
+def print_failures(verdicts: Sequence[Verdict], where: str) -> None:
+    print(f"\nnot right ({where}):")
     for v in verdicts:
         if not v.right:
             print(f"  {v.case.language} {v.case.need:<16} did {v.did:<22} {v.case.text!r}")
@@ -146,7 +147,7 @@ def print_failures(verdicts: Sequence[Verdict]) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.understanding")
     parser.add_argument("--held-out", action="store_true", help="the held-out split (report)")
-    parser.add_argument("--failures", action="store_true", help="list the tune cases not right")
+    parser.add_argument("--failures", action="store_true", help="list the cases not right")
     parser.add_argument("--own", action="store_true", help="the developers' own cases")
     args = parser.parse_args(argv)
     split = "held_out" if args.held_out else "tune"
@@ -155,8 +156,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     verdicts = print_comparison(engine, cases, split)
     print_details(verdicts)
     print_cost(engine, cases)
-    if args.failures and not args.held_out:
-        print_failures(verdicts)
+    if args.failures:
+        print_failures(verdicts, "own cases" if args.own else f"{split} split")
 
 
 if __name__ == "__main__":
