@@ -5,7 +5,8 @@ then hiragana as katakana (`まいなかーど` is `マイナカード`), Latin 
 (`telefono`, `mat the` for `mất thẻ`, as residents type them on a phone), and every decimal
 digit as ASCII (`६`, `๖`). Cues of Latin script are matched as whole words (`lost` is not in
 `lostness`; `renew*` is any word that starts so), after one slip of typing per word is mended
-against the cues' own words (`insurence`, `mynumbr`, `lsot`); cues of other scripts, whose
+against the cues' own words (`insurence`, `mynumbr`, `lsot`) and a list of everyday words that
+are no typo of a cue (`from` is not `form`); cues of other scripts, whose
 words are not separated (Japanese, Chinese, Thai) or carry glued endings (Korean, Nepali), as
 substrings of the message with its spaces taken out.
 
@@ -94,7 +95,7 @@ class CueFinder:
     message costs a few dictionary look-ups per word or character, whatever the cues' number.
     """
 
-    def __init__(self, cues: Mapping[str, Iterable[str]]) -> None:
+    def __init__(self, cues: Mapping[str, Iterable[str]], known: Iterable[str] = ()) -> None:
         self._by_word: dict[str, list[_Words]] = {}
         self._stems: dict[int, dict[str, list[_Words]]] = {}  # one-word prefixes, by length
         self._by_char: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
@@ -103,9 +104,12 @@ class CueFinder:
                 self._add(phrase, tuple(key.split()))
         for found in self._by_char.values():
             found.sort(key=lambda cue: -len(cue[0]))
+        # Words of no cue that a slip must not turn into one (`from` is not `form`,
+        # Tagalog `kailangan` is not Indonesian `kehilangan`): kept, and mended to.
+        plain = {w for word in known for w in _APOSTROPHES.sub("", fold(word)).split()}
         self._words = frozenset(
             w for cues_ in self._by_word.values() for c in cues_ for w in c.words
-        )
+        ) | frozenset(w for w in plain if _WORD.fullmatch(w))
         self._stem_tuple = tuple(s for by in self._stems.values() for s in by)
         self._by_initial: dict[str, list[str]] = {}
         for word in sorted(self._words):

@@ -26,7 +26,8 @@ from bot.cues import CueFinder, Found
 NEEDS_FILE = Path(__file__).resolve().parents[1] / "flows" / "needs.yaml"
 _URGENT = {"lost_card": "card", "lost_phone": "phone"}
 _LANGUAGE = "language:"  # the concept of a phone language named, before its code
-_CARDS = ("item_card", "item_mnc", "item_notice", "mynumber_word")
+_CARD_LINE_QUOTED = "quoted:card"
+_CARDS = ("item_card", "item_mnc", "item_notice", "mynumber_word", _CARD_LINE_QUOTED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +63,7 @@ class Reader(Protocol):
 @dataclass(frozen=True, slots=True)
 class _Weights:
     by_concept: dict[str, dict[str, int]]
-    together: tuple[tuple[frozenset[str], str, int], ...]
+    together: tuple[tuple[frozenset[str], frozenset[str], str, int], ...]  # all, any of
     minimum: int
     margin: int
     quoted: dict[str, str]  # digits of a number -> need
@@ -91,12 +92,14 @@ class NeedReader:
         # The phone languages' names are cues too, so that one pass finds everything.
         self._languages = {f"{_LANGUAGE}{code}": code for code in languages}
         cues |= {f"{_LANGUAGE}{code}": list(names) for code, names in languages.items()}
-        self.finder = CueFinder(cues)
+        known = [str(word) for words in data.get("words", {}).values() for word in words]
+        self.finder = CueFinder(cues, known)
         quoted = data["quoted_lines"]
         self._weights = _Weights(
             by_concept={c: dict(w) for c, w in data["weights"].items()},
             together=tuple(
-                (frozenset(t["concepts"]), t["need"], int(t["weight"])) for t in data["together"]
+                (frozenset(t["concepts"]), frozenset(t.get("any", ())), t["need"], int(t["weight"]))
+                for t in data["together"]
             ),
             minimum=int(data["minimum"]),
             margin=int(data["margin"]),
@@ -124,6 +127,8 @@ class NeedReader:
             concepts.discard("item_card")  # the card named twice is named once
         if phone_language == "ja":
             concepts.add("japanese")
+        if any(self._weights.quoted.get(digits) == "card" for digits in found.numbers):
+            concepts.add(_CARD_LINE_QUOTED)  # the card line's number: the line of a lost card
         scores = self._scores(found, concepts)
         topic = _urgent(concepts, scores, self._weights) or self._clear(scores)
         return Reading(topic, _URGENT.get(topic or ""), phone_language)
@@ -145,8 +150,8 @@ class NeedReader:
         for concept in concepts:
             for need, weight in w.by_concept.get(concept, {}).items():
                 scores[need] = scores.get(need, 0) + weight
-        for together, need, weight in w.together:
-            if together <= concepts:
+        for together, any_of, need, weight in w.together:
+            if together <= concepts and (not any_of or any_of & concepts):
                 scores[need] = scores.get(need, 0) + weight
         for digits in found.numbers:
             line_need = w.quoted.get(digits)
@@ -159,6 +164,8 @@ class NeedReader:
 
 def _urgent(concepts: set[str], scores: Mapping[str, int], weights: _Weights) -> str | None:
     """The urgent reading of a loss (see the module's docstring), or None."""
+    if "forgot" in concepts and concepts & {"item_phone", "container"}:
+        concepts = concepts | {"loss"}  # a phone or a wallet forgotten: left behind somewhere
     if not concepts & {"loss", "suspend"} or "found" in concepts:
         return None
     if "item_phone" in concepts:

@@ -105,6 +105,34 @@ def test_a_phrase_beats_the_words_inside_it_of_another_concept() -> None:
     assert finder.find("cardboard").concepts == set()  # whole words only
 
 
+def test_an_everyday_word_is_not_mended_into_a_cue() -> None:
+    finder = CueFinder({"inquiry": ["form"], "loss": ["kehilangan"]}, known=["from", "kailangan"])
+    assert finder.find("stolen from me").concepts == set()  # `from` is not `form`
+    assert finder.find("kailangan ba").concepts == set()  # Tagalog `need`, not `lost`
+    assert finder.find("frm").concepts == set()  # too short to mend
+    assert finder.find("kehilngan").concepts == {"loss"}  # a slip is still mended
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Kailangan ba ang My Number sa tax return?", "mynumber"),
+        ("Something was stolen from me, who do I call?", "lost"),
+        ("0120-0178-27って紛失の時の番号で合ってますか？", "lost_card"),  # the card line quoted
+        ("esqueci o celular no táxi", "lost_phone"),  # a phone forgotten: left behind
+        ("I forgot my PIN", "card"),
+        ("暗証番号を忘れました", "card"),
+        ("I left my card at home, can I still use the health insurance?", "health_insurance"),
+        ("applied 3 months ago, still nothing and no news", "status"),  # counted once
+        ("I sent the form two weeks ago and still no reply", "reply_email"),
+        ("I never received the notice of my individual number", "mynumber"),
+        ("0120-95-0178 press 5?", "health_insurance"),
+    ],
+)
+def test_everyday_phrasings_of_a_family_are_read(text: str, topic: str) -> None:
+    assert read(text).topic == topic
+
+
 def test_folding_reads_kana_accents_and_digits_alike() -> None:
     assert fold("まいなカード") == fold("マイナカード")
     assert fold("Teléfono ÁÉ") == "telefono ae"
