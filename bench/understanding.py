@@ -2,7 +2,8 @@
 
 Run: `python -m bench.understanding` (the tune split; `--failures` lists what is not right, to
 tune on), `--own` (the developers' cases) or `--held-out` (the first held-out split, now spent:
-tuned on too, `--failures` lists its misses; the figure to report is measured on a fresh set).
+tuned on too, `--failures` lists its misses) or `--fresh` (tests/understanding/fresh, written
+apart from the lexicon and never tuned on: the figure to report).
 What "right" means: bench/understanding_judge.py.
 
 It prints every reader measured (bench/understanding_alternatives.py) on the same cases, then
@@ -29,6 +30,8 @@ from tests.understanding.corpus import CORPUS_DIR, LANGUAGES, NEEDS, Case, load_
 
 # Cases of the bot's developers, apart from the corpus (which they did not write): all tune.
 OWN_DIR = CORPUS_DIR.parent / "own"
+# Held-out cases written apart from the lexicon after the first held-out split was spent.
+FRESH_DIR = CORPUS_DIR.parent / "fresh"
 
 
 def readers(engine: Engine, split: str) -> dict[str, Reader]:
@@ -149,15 +152,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--held-out", action="store_true", help="the held-out split (report)")
     parser.add_argument("--failures", action="store_true", help="list the cases not right")
     parser.add_argument("--own", action="store_true", help="the developers' own cases")
+    parser.add_argument("--fresh", action="store_true", help="the fresh held-out set (report)")
     args = parser.parse_args(argv)
-    split = "held_out" if args.held_out else "tune"
+    split = "held_out" if args.held_out or args.fresh else "tune"
     engine = build_engine()
-    cases = load_corpus(directory=OWN_DIR) if args.own else load_corpus(split)
+    if args.own or args.fresh:
+        cases = load_corpus(directory=OWN_DIR if args.own else FRESH_DIR)
+    else:
+        cases = load_corpus(split)
     verdicts = print_comparison(engine, cases, split)
     print_details(verdicts)
     print_cost(engine, cases)
     if args.failures:
-        print_failures(verdicts, "own cases" if args.own else f"{split} split")
+        where = "own cases" if args.own else "fresh set" if args.fresh else f"{split} split"
+        print_failures(verdicts, where)
 
 
 if __name__ == "__main__":
