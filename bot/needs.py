@@ -170,11 +170,8 @@ def _urgent(concepts: set[str], scores: Mapping[str, int], weights: _Weights) ->
         return None
     if "item_phone" in concepts:
         return "lost_phone"
-    cards = concepts & set(_CARDS)
-    if "other_item" in concepts:
-        cards.discard("item_card")  # `card` beside `residence`: the residence card
-    if cards:
-        return "lost_card"
+    if concepts & set(_CARDS):  # a card beside a passport is still a card (`card` inside
+        return "lost_card"  # `residence card` is no card: bot/cues.py prunes it)
     if "other_item" in concepts:
         return "out_of_scope"  # a passport, a residence card: not the call centers' matter
     if "container" in concepts:
