@@ -144,3 +144,28 @@ def test_a_matter_not_handled_is_said_so_without_a_number() -> None:
     said = "\n".join(reply.all_text() for reply in engine().respond(event, None).replies)
     assert "cannot help with this matter" in said
     assert "0120" not in said and "0570" not in said
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("my card was stolen together with my passport", "lost_card"),  # a card named with a loss
+        ("perdí el pasaporte y también la tarjeta", "lost_card"),
+        ("I lost my passport", "out_of_scope"),  # another item alone
+        ("my wallet was gone and the myna card was in it", "lost_card"),
+        ("the office lost the photocopy of my card", "mynumber"),  # a copy is no card lost
+        ("a stranger asked me for my 12 digit number, is it a scam?", "mynumber"),
+        ("my individual number leaked", "mynumber"),
+        ("how do I do the year end adjustment", "out_of_scope"),  # filing taxes alone
+        ("do I need my individual number for the year end adjustment?", "mynumber"),
+        ("a tax question", "mynumber"),  # the Social Security and Tax Number System's line
+        ("no letter to pick up the card yet", "status"),
+    ],
+)
+def test_second_round_families_are_read(text: str, topic: str) -> None:
+    assert read(text).topic == topic
+
+
+def test_a_language_named_only_as_not_spoken_is_no_phone_language() -> None:
+    reading = read("lost my card, my english is not good, anyone for Nepali?")
+    assert reading.topic == "lost_card" and reading.phone_language == "ne"
