@@ -4,12 +4,15 @@ for the test (`test_kill_in_flight.py`) and the benchmark (`python -m bench.faul
 The stand-in Bot API delivers each message at once and answers its sender only later (a slow
 Telegram), so that replies are on their way when the kill comes. Telegram redelivers what the
 dead worker never acknowledged; the replies it had committed go out from the other worker once
-its lock is released. A send in flight at the kill (delivered, its answer never read: the
-stand-in counts those) is the only kind of reply that may go twice.
+its lock is released. A send in flight at the kill is the only kind of reply that may go twice:
+delivered by the platform, but not recorded as sent (its answer never read, or read and not yet
+written down). The worker is stopped (SIGSTOP) just before the kill, so that the outbox can be
+read as it left it and set against what the stand-in delivered.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
@@ -17,6 +20,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+
+from adapters.sql.liveness import liveness_for
+from bot.parcel import load_replies
 from testkit.telegram.stand_in import StandIn
 from testkit.telegram.updates import message_update
 from tests.serve.helpers import delivered_to, environment, sent_to, telegram_stand_in, wait_for
@@ -28,13 +35,16 @@ LATENCY = 0.5  # seconds between Telegram delivering a message and answering its
 LEASE_SECONDS = 60
 ANSWERED_WITHIN = LEASE_SECONDS / 4  # seconds after the kill: by the dead worker's lock
 QUIET_FOR = 3  # seconds after the last answer without another
+SETTLE = 0.2  # seconds for sends on the wire to reach the stand-in once the worker is stopped
 
 
 @dataclass(frozen=True)
 class Outcome:
     answers: dict[int, list[str]]  # each user's replies, in the order sent
-    answered_after: float  # seconds from the kill to the last user's first answer
-    in_flight: int  # sends delivered by the stand-in whose answer the dead worker never read
+    answered_after: float  # seconds from the worker's stop to the last user's first answer
+    # replies the stand-in had delivered that the worker had not recorded as sent when it was
+    # stopped for the kill: its sends in flight, whose answer it never read or never recorded
+    in_flight: int
     statuses: list[int]  # the webhook's answer to each update
     retried: int  # webhook posts made again after a dropped connection
 
@@ -65,8 +75,12 @@ def kill_one_in_flight(tmp_path: Path, db: str) -> Outcome:
         with ThreadPoolExecutor(max_workers=USERS) as webhook:
             posts = [webhook.submit(deliver, served.base, update, retried) for update in updates]
             wait_for(lambda: _replies(stand_in) >= USERS // 4, what="replies on their way")
+            os.kill(victim, signal.SIGSTOP)  # what it has recorded stays as it is, to be read
+            killed_at = time.monotonic()  # it does nothing more from here
+            time.sleep(SETTLE)
+            kept = _kept(db)
+            delivered = {chat: len(delivered_to(stand_in, chat)) for chat, _ in kept}
             os.kill(victim, signal.SIGKILL)
-            killed_at = time.monotonic()
             statuses = [post.result().status_code for post in posts]
         wait_for(lambda: victim not in children(served.process.pid), what="the reaping")
         wait_for(
@@ -77,4 +91,40 @@ def kill_one_in_flight(tmp_path: Path, db: str) -> Outcome:
         time.sleep(QUIET_FOR)
         answers = {chat: sent_to(stand_in, chat) for chat in chats}
         last = max(delivered_to(stand_in, chat)[0].at for chat in chats)
-        return Outcome(answers, last - killed_at, stand_in.unanswered, statuses, len(retried))
+        answer = min(len(texts) for texts in answers.values())  # replies of one answer
+        dead = _dead(db, {owner for _, owner in kept})  # the victim's, by its lock gone
+        in_flight = sum(
+            max(0, delivered[chat] - (answer - count))
+            for (chat, owner), count in kept.items()
+            if owner in dead
+        )  # delivered, and not recorded as sent: in flight for the worker
+        return Outcome(answers, last - killed_at, in_flight, statuses, len(retried))
+
+
+def _kept(db: str) -> dict[tuple[int, int | None], int]:
+    """For each chat and owner with replies in the outbox, how many are kept there (not recorded
+    as sent)."""
+    engine = create_engine(db)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT address, owner, replies FROM outbox")).all()
+    finally:
+        engine.dispose()
+    kept: dict[tuple[int, int | None], int] = {}
+    for address, owner, replies in rows:
+        key = (json.loads(address)["chat"], owner)
+        kept[key] = kept.get(key, 0) + len(load_replies(replies))
+    return kept
+
+
+def _dead(db: str, owners: set[int | None]) -> set[int]:
+    """Those of ``owners`` whose worker is dead, asked as a third worker would."""
+    engine = create_engine(db)
+    file = engine.url.database if engine.dialect.name == "sqlite" else None
+    liveness = liveness_for(engine, file, {})
+    try:
+        with engine.connect() as connection:
+            return liveness.dead(connection, {owner for owner in owners if owner is not None})
+    finally:
+        liveness.close()
+        engine.dispose()
