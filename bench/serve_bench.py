@@ -227,8 +227,9 @@ def expected_messages() -> list[int]:
     """How many messages each conversation's turns are answered with, by the service itself
     (in-process, a scratch SQLite file), as the adapter would send them."""
     from adapters.bootstrap import build_app
-    from adapters.telegram.outbound import split_text
+    from adapters.telegram.outbound import MAX_MESSAGE
     from bot.messages import Event
+    from bot.splitting import split_text
 
     counts = []
     with tempfile.TemporaryDirectory() as scratch:
@@ -247,7 +248,7 @@ def expected_messages() -> list[int]:
                         delivery_id=f"{index}:{turn}",
                     )
                     replies = app.service.handle(event)
-                    total += sum(len(split_text(reply.text)) for reply in replies)
+                    total += sum(len(split_text(reply.text, MAX_MESSAGE)) for reply in replies)
                 counts.append(total)
         finally:
             app.database.dispose()

@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-import yaml
-
 from bot.cues import CueFinder, Found
+from knowledge.yamlnode import Node
 
 NEEDS_FILE = Path(__file__).resolve().parents[1] / "flows" / "needs.yaml"
 _URGENT = {"lost_card": "card", "lost_phone": "phone"}
@@ -84,7 +83,7 @@ class NeedReader:
         languages: Mapping[str, Iterable[str]],
         path: Path = NEEDS_FILE,
     ) -> None:
-        data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = Node.load(path).value
         cues = {
             concepts: [str(cue) for cues in by_language.values() for cue in cues]
             for concepts, by_language in data["cues"].items()

@@ -13,7 +13,6 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from adapters.line import inbound
 from bot.catalog import Catalog
 from bot.channel import Bot, Command, HttpRequest, HttpResponse, Route
 from bot.courier import Sender
@@ -93,6 +92,8 @@ class LineSession:
     async def webhook(self, request: HttpRequest) -> HttpResponse:
         """Verified first; acknowledged at once (LINE waits a few seconds at most), each event's
         turn run after, in order per conversation."""
+        from adapters.line import inbound  # with line-bot-sdk, once the channel runs
+
         signature = request.headers.get("x-line-signature", "")
         if not inbound.signed(self.settings.require(SECRET), request.body, signature):
             return HttpResponse.error(401, "the request is not signed by LINE")
@@ -107,6 +108,8 @@ class LineSession:
         return HttpResponse(200, b"{}")
 
     async def _handle(self, line_event: Any) -> None:
+        from adapters.line import inbound
+
         chat = inbound.chat_of(line_event)
         user = chat[1] if chat and inbound.one_to_one(line_event) else None
         event = inbound.to_event(line_event, await self._language(user))
