@@ -102,7 +102,12 @@ def test_postgresql_tells_listeners_of_each_message_at_commit(postgres_url: str)
         assert arrived.wait(10)
         stop.set()
         listener.join(10)
-        assert heard == [None, "told"]
+        # NOTIFY is the database's, not the schema's: tests running beside this one, each in
+        # a schema of its own, are heard too.
+        assert [conversation for conversation in heard if conversation in (None, "told")] == [
+            None,
+            "told",
+        ]
     finally:
         database.dispose()
 
