@@ -5,8 +5,9 @@ then hiragana as katakana (`まいなかーど` is `マイナカード`), Latin 
 (`telefono`, `mat the` for `mất thẻ`, as residents type them on a phone), and every decimal
 digit as ASCII (`६`, `๖`). Cues of Latin script are matched as whole words (`lost` is not in
 `lostness`; `renew*` is any word that starts so), after one slip of typing per word is mended
-against the cues' own words (`insurence`, `mynumbr`, `lsot`) and a list of everyday words that
-are no typo of a cue (`from` is not `form`); cues of other scripts, whose
+against the cues' own words (`insurence`, `mynumbr`, `lsot`) and a list of words that are no
+typo of a cue (`from` is not `form`), while the everyday words of the Latin-script languages
+are left as written (`leaving` is not `leaking`); cues of other scripts, whose
 words are not separated (Japanese, Chinese, Thai) or carry glued endings (Korean, Nepali), as
 substrings of the message with its spaces taken out.
 
@@ -95,7 +96,12 @@ class CueFinder:
     message costs a few dictionary look-ups per word or character, whatever the cues' number.
     """
 
-    def __init__(self, cues: Mapping[str, Iterable[str]], known: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        cues: Mapping[str, Iterable[str]],
+        known: Iterable[str] = (),
+        everyday: Iterable[str] = (),
+    ) -> None:
         self._by_word: dict[str, list[_Words]] = {}
         self._stems: dict[int, dict[str, list[_Words]]] = {}  # one-word prefixes, by length
         self._by_char: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
@@ -110,6 +116,8 @@ class CueFinder:
         self._words = frozenset(
             w for cues_ in self._by_word.values() for c in cues_ for w in c.words
         ) | frozenset(w for w in plain if _WORD.fullmatch(w))
+        # Too many to mend to (each would cost a comparison), so only never mended.
+        self._everyday = frozenset(everyday)
         self._stem_tuple = tuple(s for by in self._stems.values() for s in by)
         self._by_initial: dict[str, list[str]] = {}
         for word in sorted(self._words):
@@ -172,7 +180,9 @@ class CueFinder:
         return words
 
     def _mended(self, word: str) -> str:
-        if word in self._words or len(word) < _FUZZY_MIN - 1 or word.isdigit():
+        if word in self._words or word in self._everyday or len(word) < _FUZZY_MIN - 1:
+            return word
+        if word.isdigit():
             return word
         if word.startswith(self._stem_tuple):
             return word
@@ -184,6 +194,13 @@ class CueFinder:
             word, self._by_initial.get(word[0], ()), scorer=OSA.distance, score_cutoff=edits
         )
         return near[0] if near is not None else word
+
+
+def everyday_form(word: str) -> str | None:
+    """``word`` as the mender meets it (folded, no apostrophes), or None where it never
+    would be mended (too short, not one Latin word)."""
+    form = _APOSTROPHES.sub("", fold(word))
+    return form if form.isascii() and form.isalpha() and len(form) >= _FUZZY_MIN - 1 else None
 
 
 def _unpruned(spans: list[_Span]) -> set[str]:

@@ -23,6 +23,7 @@ from bot.cues import CueFinder, Found
 from knowledge.yamlnode import Node
 
 NEEDS_FILE = Path(__file__).resolve().parents[1] / "flows" / "needs.yaml"
+EVERYDAY_FILE = NEEDS_FILE.with_name("everyday_words.txt")
 _URGENT = {"lost_card": "card", "lost_phone": "phone"}
 _LANGUAGE = "language:"  # the concept of a phone language named, before its code
 _CARD_LINE_QUOTED = "quoted:card"
@@ -74,7 +75,8 @@ class NeedReader:
     """Reads needs from free text; built once from flows/needs.yaml.
 
     ``numbers``: the digits of each number of the knowledge, by line id (a number the user
-    quotes names the line they mean); ``languages``: the names of each phone language.
+    quotes names the line they mean); ``languages``: the names of each phone language;
+    ``everyday``: the file of everyday words never mended into a cue.
     """
 
     def __init__(
@@ -82,6 +84,7 @@ class NeedReader:
         numbers: Mapping[str, str],
         languages: Mapping[str, Iterable[str]],
         path: Path = NEEDS_FILE,
+        everyday: Path = EVERYDAY_FILE,
     ) -> None:
         data: dict[str, Any] = Node.load(path).value
         cues = {
@@ -92,7 +95,7 @@ class NeedReader:
         self._languages = {f"{_LANGUAGE}{code}": code for code in languages}
         cues |= {f"{_LANGUAGE}{code}": list(names) for code, names in languages.items()}
         known = [str(word) for words in data.get("words", {}).values() for word in words]
-        self.finder = CueFinder(cues, known)
+        self.finder = CueFinder(cues, known, _everyday_words(everyday))
         quoted = data["quoted_lines"]
         self._weights = _Weights(
             by_concept={c: dict(w) for c, w in data["weights"].items()},
@@ -159,6 +162,12 @@ class NeedReader:
             if line_need is not None:
                 scores[line_need] = scores.get(line_need, 0) + w.quoted_weight
         return scores
+
+
+def _everyday_words(path: Path) -> list[str]:
+    """The words of ``path`` (one a line; `#` starts a comment line)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
 def _urgent(concepts: set[str], scores: Mapping[str, int], weights: _Weights) -> str | None:

@@ -113,6 +113,17 @@ def test_an_everyday_word_is_not_mended_into_a_cue() -> None:
     assert finder.find("kehilngan").concepts == {"loss"}  # a slip is still mended
 
 
+def test_a_word_of_everyday_language_is_left_as_written() -> None:
+    finder = CueFinder({"leak": ["leaking"]}, everyday=["leaving"])
+    assert finder.find("leaving Japan").concepts == set()  # one letter from a cue, but a word
+    assert finder.find("leakng").concepts == {"leak"}  # a slip is still mended
+    assert CueFinder({"leak": ["leaking"]}).find("leaving").concepts == {"leak"}  # without it
+
+
+def test_the_everyday_list_keeps_words_the_mender_would_have_turned_into_cues() -> None:
+    assert read("I'm leaving Japan for good, what happens to my my number card?").topic == "card"
+
+
 @pytest.mark.parametrize(
     ("text", "topic"),
     [
@@ -166,6 +177,31 @@ def test_second_round_families_are_read(text: str, topic: str) -> None:
     assert read(text).topic == topic
 
 
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("I think I threw my notification card away with the newspapers", "lost_card"),
+        ("マイナカード、まだ見つかってないです", "lost_card"),  # not found yet is no find
+        ("지갑이 안 보여요, 마이넘버카드도 거기", "lost_card"),  # can't see it anywhere
+        ("iPhone被顺走了，里面有マイナ的证书", "lost_phone"),
+        ("I lost my job, do I get a new individual number?", "mynumber"),  # no loss of an item
+        ("does the number change if I move abroad and come back?", "mynumber"),
+        ("moving back to Brazil for good, what do I do with the card", "card"),
+        ("applied in August, how long does it usually take", "status"),
+        ("what does J-LIS do with the email I typed into the inquiry form", "privacy"),
+        ("sent the inquiry form a week ago, nothing in my inbox", "reply_email"),
+        ("カードが割れて読めなくなった", "card"),  # can no longer be read, not lost
+    ],
+)
+def test_third_round_families_are_read(text: str, topic: str) -> None:
+    assert read(text).topic == topic
+
+
 def test_a_language_named_only_as_not_spoken_is_no_phone_language() -> None:
     reading = read("lost my card, my english is not good, anyone for Nepali?")
     assert reading.topic == "lost_card" and reading.phone_language == "ne"
+
+
+def test_japanese_named_as_not_spoken_leaves_the_language_that_is() -> None:
+    reading = read("my wife lost her card, she can't speak Japanese, only Chinese please")
+    assert reading.topic == "lost_card" and reading.phone_language == "zh"
