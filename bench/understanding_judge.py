@@ -6,9 +6,10 @@ line open) and, for the urgent needs, again at ``NIGHT`` (02:00). What the reply
 the state the turn left (:func:`outcome`): the answer step it gave, the question it asks, or the
 menu. It is right when (:func:`is_right`):
 
-- lost_card, lost_phone: that answer, with the suspension number, its status for this caller
-  (at 02:00 `Open now` for a smartphone) and, when the message states a phone language, that
-  language's hours only; at both times;
+- lost_card, lost_phone: that answer, with the suspension number (for a caller who will speak
+  Japanese, the page's Japanese number for it), its status for this caller (at 02:00 `Open now`
+  for a smartphone) and, when the message states a phone language, that language's hours only;
+  at both times;
 - lost (the item not said): the suspension number at both times, or the question which item;
 - card, mynumber: that answer, or the phone-language question for exactly that topic when no
   language is stated; when one is, the answer at once with that language's hours;
@@ -39,6 +40,8 @@ JAPAN = ZoneInfo("Asia/Tokyo")
 AT = datetime(2026, 11, 25, 10, 0, tzinfo=JAPAN)
 NIGHT = datetime(2026, 11, 25, 2, 0, tzinfo=JAPAN)
 SUSPENSION = "0120-0178-27"
+# The page, under the suspension line: "If you wish to be helped in Japanese, please call".
+SUSPENSION_IN_JAPANESE = "0120-95-0178"
 REPLY_ADDRESS = "helpdesk@kojinbango-card.go.jp"
 URGENT_ANSWERS = ("lost_card", "lost_phone")
 ALARMS = (*URGENT_ANSWERS, "ask_item")
@@ -135,7 +138,8 @@ def is_right(engine: Engine, case: Case, reply: Reply, at: datetime) -> bool:
         return True
     if need in ("card", "mynumber", *URGENT_ANSWERS) and spoken != case.phone_language:
         return False  # a language the message did not state, or not the one it did
-    if need in URGENT_ANSWERS and SUSPENSION not in reply.text:
+    suspension = SUSPENSION_IN_JAPANESE if spoken == "ja" else SUSPENSION
+    if need in URGENT_ANSWERS and suspension not in reply.text:
         return False
     if need == "reply_email" and REPLY_ADDRESS not in reply.text:
         return False

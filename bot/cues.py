@@ -3,7 +3,8 @@
 A cue is found on a folded form of the message (:func:`fold`): :func:`bot.normalize.normalize`,
 then hiragana as katakana (`まいなかーど` is `マイナカード`), Latin letters without their accents
 (`telefono`, `mat the` for `mất thẻ`, as residents type them on a phone), and every decimal
-digit as ASCII (`६`, `๖`). Cues of Latin script are matched as whole words (`lost` is not in
+digit as ASCII (`६`, `๖`), and traditional Chinese characters as the simplified ones the cues
+are written in (`號碼` is `号码`). Cues of Latin script are matched as whole words (`lost` is not in
 `lostness`; `renew*` is any word that starts so), after one slip of typing per word is mended
 against the cues' own words (`insurence`, `mynumbr`, `lsot`) and a list of words that are no
 typo of a cue (`from` is not `form`), while the everyday words of the Latin-script languages
@@ -101,7 +102,10 @@ class CueFinder:
         cues: Mapping[str, Iterable[str]],
         known: Iterable[str] = (),
         everyday: Iterable[str] = (),
+        variants: Mapping[str, str] | None = None,
     ) -> None:
+        # Traditional Chinese read as the simplified characters the cues are written in.
+        self._variants = str.maketrans(dict(variants or {}))
         self._by_word: dict[str, list[_Words]] = {}
         self._stems: dict[int, dict[str, list[_Words]]] = {}  # one-word prefixes, by length
         self._by_char: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
@@ -128,7 +132,7 @@ class CueFinder:
     def _add(self, phrase: str, concepts: tuple[str, ...]) -> None:
         # normalize() trims a trailing `*` as punctuation: it is read first.
         prefix = phrase.rstrip().endswith("*")
-        folded = fold(phrase.rstrip().rstrip("*"))
+        folded = fold(phrase.rstrip().rstrip("*")).translate(self._variants)
         latin = _APOSTROPHES.sub("", folded).replace("-", " ")
         if _LATIN_CUE.fullmatch(latin):
             cue = _Words(tuple(latin.split()), prefix, concepts)
@@ -144,7 +148,7 @@ class CueFinder:
         self._mend.cache_clear()
 
     def find(self, text: str) -> Found:
-        folded = fold(text)
+        folded = fold(text).translate(self._variants)
         spans = self._latin_spans(self._word_line(folded))
         if not folded.isascii():  # every cue of another script has a letter of it
             spans += self._script_spans(_SPACES.sub("", folded))

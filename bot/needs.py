@@ -5,8 +5,9 @@ the concepts of flows/needs.yaml found in the message (:mod:`bot.cues`), the num
 and the phone language it states. Urgency comes first and is decided on its own (rule 1 of
 DESIGN.md): a loss or a suspension, unless something was found again, is a lost phone when a
 phone is named, a lost card when a card, notice or the Individual Number is, a matter the call
-centers do not handle when only another item is (a passport), and otherwise `lost` (which item
-is asked) unless another topic clearly carries the message (`did my application get lost?`).
+centers do not handle when only another item is (a passport, or a passport while the card is
+said to be safe), and otherwise `lost` (which item is asked) unless another topic clearly
+carries the message (`did my application get lost?`).
 Then each need sums the weights of the concepts found; the best one is taken only if it is
 clear enough and ahead of the next, else the need is unknown and the menu is shown: ambiguity
 is asked, never guessed.
@@ -24,6 +25,7 @@ from knowledge.yamlnode import Node
 
 NEEDS_FILE = Path(__file__).resolve().parents[1] / "flows" / "needs.yaml"
 EVERYDAY_FILE = NEEDS_FILE.with_name("everyday_words.txt")
+VARIANTS_FILE = NEEDS_FILE.with_name("hanzi_variants.txt")
 _URGENT = {"lost_card": "card", "lost_phone": "phone"}
 _LANGUAGE = "language:"  # the concept of a phone language named, before its code
 _CARD_LINE_QUOTED = "quoted:card"
@@ -76,7 +78,8 @@ class NeedReader:
 
     ``numbers``: the digits of each number of the knowledge, by line id (a number the user
     quotes names the line they mean); ``languages``: the names of each phone language;
-    ``everyday``: the file of everyday words never mended into a cue.
+    ``everyday``: the file of everyday words never mended into a cue; ``variants``: the file of
+    traditional Chinese characters and their simplified forms.
     """
 
     def __init__(
@@ -85,6 +88,7 @@ class NeedReader:
         languages: Mapping[str, Iterable[str]],
         path: Path = NEEDS_FILE,
         everyday: Path = EVERYDAY_FILE,
+        variants: Path = VARIANTS_FILE,
     ) -> None:
         data: dict[str, Any] = Node.load(path).value
         cues = {
@@ -95,7 +99,8 @@ class NeedReader:
         self._languages = {f"{_LANGUAGE}{code}": code for code in languages}
         cues |= {f"{_LANGUAGE}{code}": list(names) for code, names in languages.items()}
         known = [str(word) for words in data.get("words", {}).values() for word in words]
-        self.finder = CueFinder(cues, known, _everyday_words(everyday))
+        pairs = (line.split() for line in _data_lines(variants))
+        self.finder = CueFinder(cues, known, _data_lines(everyday), dict(pairs))
         quoted = data["quoted_lines"]
         self._weights = _Weights(
             by_concept={c: dict(w) for c, w in data["weights"].items()},
@@ -164,8 +169,8 @@ class NeedReader:
         return scores
 
 
-def _everyday_words(path: Path) -> list[str]:
-    """The words of ``path`` (one a line; `#` starts a comment line)."""
+def _data_lines(path: Path) -> list[str]:
+    """The lines of a data file beside needs.yaml (`#` starts a comment line)."""
     lines = path.read_text(encoding="utf-8").splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
@@ -176,6 +181,8 @@ def _urgent(concepts: set[str], scores: Mapping[str, int], weights: _Weights) ->
         concepts = concepts | {"loss"}  # a phone or a wallet forgotten: left behind somewhere
     if not concepts & {"loss", "suspend"} or "found" in concepts:
         return None
+    if "safe" in concepts:  # the card said to be in hand: the loss is of something else
+        concepts = concepts - set(_CARDS)
     if "item_phone" in concepts:
         return "lost_phone"
     if concepts & set(_CARDS):  # a card beside a passport is still a card (`card` inside

@@ -20,7 +20,7 @@ from bot.cues import everyday_form
 OUT = Path(__file__).resolve().parents[1] / "flows" / "everyday_words.txt"
 # wordfreq's codes of the Latin-script languages the call centers speak (`fil` is Tagalog).
 LANGUAGES = ("en", "es", "pt", "id", "fil", "vi")
-TOP = 6000
+TOP = 12000
 
 HEADER = f"""\
 # Everyday words that bot/cues.py never mends into a cue: the {TOP} most frequent words of

@@ -120,6 +120,15 @@ def test_a_word_of_everyday_language_is_left_as_written() -> None:
     assert CueFinder({"leak": ["leaking"]}).find("leaving").concepts == {"leak"}  # without it
 
 
+def test_traditional_chinese_is_read_by_the_simplified_cues() -> None:
+    finder = CueFinder(
+        {"loss": ["遗失"], "number": ["号码"]}, variants={"遺": "遗", "號": "号", "碼": "码"}
+    )
+    assert finder.find("號碼卡遺失了").concepts == {"loss", "number"}
+    assert CueFinder({"loss": ["遗失"]}).find("遺失").concepts == set()  # without the table
+    assert read("請問個人番號卡遺失要打哪支電話？").topic == "lost_card"
+
+
 def test_the_everyday_list_keeps_words_the_mender_would_have_turned_into_cues() -> None:
     assert read("I'm leaving Japan for good, what happens to my my number card?").topic == "card"
 
@@ -191,6 +200,13 @@ def test_second_round_families_are_read(text: str, topic: str) -> None:
         ("what does J-LIS do with the email I typed into the inquiry form", "privacy"),
         ("sent the inquiry form a week ago, nothing in my inbox", "reply_email"),
         ("カードが割れて読めなくなった", "card"),  # can no longer be read, not lost
+        ("lost my passport on the train, my my number card is safe", "out_of_scope"),
+        ("在留卡丢了，个人编号卡还在身上", "out_of_scope"),  # the card in hand
+        ("perdí la cartera pero la my number la tengo aquí", "lost"),  # which item is asked
+        ("マイナ保険証を落としたかも", "lost_card"),  # the card by its insurance name
+        ("マイナカードを保険証として使う手続きは？", "health_insurance"),
+        ("I didn't lose it, I just forgot the PIN of my card", "card"),
+        ("ลืมมือถือไว้บนรถไฟ มีบัตรมายนัมเบอร์ในมือถือ", "lost_phone"),  # left behind
     ],
 )
 def test_third_round_families_are_read(text: str, topic: str) -> None:
