@@ -3,11 +3,12 @@
 The need is weighed from evidence (issue #15), not taken from the first word that names a topic:
 the concepts of flows/needs.yaml found in the message (:mod:`bot.cues`), the number it quotes,
 and the phone language it states. Urgency comes first and is decided on its own (rule 1 of
-DESIGN.md): a loss or a suspension, unless something was found again, is a lost phone when a
-phone is named, a lost card when a card, notice or the Individual Number is, a matter the call
-centers do not handle when only another item is (a passport, or a passport while the card is
-said to be safe), and otherwise `lost` (which item is asked) unless another topic clearly
-carries the message (`did my application get lost?`).
+DESIGN.md): a loss or a suspension, unless something was found again (then, if a card and a
+phone were named, which one is still missing is asked), is a lost phone when a phone is named,
+a lost card when a card, notice or the Individual Number is, a matter the call centers do not
+handle when only another item is (a passport, or a passport while the card is said to be safe),
+and otherwise `lost` (which item is asked) unless another topic clearly carries the message
+(`did my application get lost?`).
 Then each need sums the weights of the concepts found; the best one is taken only if it is
 clear enough and ahead of the next, else the need is unknown and the menu is shown: ambiguity
 is asked, never guessed.
@@ -179,8 +180,10 @@ def _urgent(concepts: set[str], scores: Mapping[str, int], weights: _Weights) ->
     """The urgent reading of a loss (see the module's docstring), or None."""
     if "forgot" in concepts and concepts & {"item_phone", "container"}:
         concepts = concepts | {"loss"}  # a phone or a wallet forgotten: left behind somewhere
-    if not concepts & {"loss", "suspend"} or "found" in concepts:
+    if not concepts & {"loss", "suspend"}:
         return None
+    if "found" in concepts:  # found again; when a card and a phone were lost, which one is asked
+        return "lost" if "item_phone" in concepts and concepts & set(_CARDS) else None
     if "safe" in concepts:  # the card said to be in hand: the loss is of something else
         concepts = concepts - set(_CARDS)
     if "item_phone" in concepts:

@@ -207,6 +207,7 @@ def test_second_round_families_are_read(text: str, topic: str) -> None:
         ("マイナカードを保険証として使う手続きは？", "health_insurance"),
         ("I didn't lose it, I just forgot the PIN of my card", "card"),
         ("ลืมมือถือไว้บนรถไฟ มีบัตรมายนัมเบอร์ในมือถือ", "lost_phone"),  # left behind
+        ("lost my card and my phone, the card turned up but not the phone", "lost"),  # asked
     ],
 )
 def test_third_round_families_are_read(text: str, topic: str) -> None:
