@@ -12,6 +12,7 @@ import dataclasses
 import statistics
 import time
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +111,8 @@ def _sweep(cases: list[dict[str, Any]], field: str, values: list[float]) -> None
     print(f"\n{field} (the others at their chosen values)")
     print(f"  {'value':>6}   answer: correct wrong missed   find: correct wrong missed")
     for value in values:
-        counts = run(cases, matchers(dataclasses.replace(Thresholds(), **{field: value})))
+        thresholds = dataclasses.replace(Thresholds(), **{field: value})  # type: ignore[arg-type]
+        counts = run(cases, matchers(thresholds))
         a, f = counts["answer"], counts["find"]
         mark = "  < chosen" if value == chosen else ""
         print(
@@ -128,8 +130,10 @@ def _not_correct(cases: list[dict[str, Any]]) -> None:
         found = call(case["text"])
         result = outcome(case, found)
         if result != "correct":
-            got = [m.option_id for m in found] if isinstance(found, list) else found
-            got = got.option_id if isinstance(got, matching.Match) else got
+            if isinstance(found, list):
+                got: object = [m.option_id for m in found]
+            else:
+                got = found.option_id if isinstance(found, matching.Match) else found
             rows.append(
                 f"  {result:<7} {case['set']}/{case['mode']} {case['text'][:40]!r} -> {got}"
             )
@@ -154,6 +158,14 @@ def _dictionary_words() -> None:
     ]
     print(f"\n{len(words)} dictionary words: {len(hits)} matched a phrase without being one:")
     print(" ", " ".join(hits))
+
+
+def _answer_new(matcher: ChoiceMatcher, text: str) -> object:
+    return _new(matcher).match_answer(text)
+
+
+def _find_new(matcher: ChoiceMatcher, text: str) -> object:
+    return _new(matcher).find_in(text)
 
 
 def _per_call_us(call: Callable[[], object], calls: int) -> float:
@@ -188,9 +200,9 @@ def _timings() -> None:
         title = f"{name} ({sum(len(p) for _, p in loaded[name][0])})"
         for label, text in messages.items():
             calls = 10 if len(text) > 1000 else 300
-            answer = _per_call_us(lambda m=matcher, t=text: _new(m).match_answer(t), calls)
-            find = _per_call_us(lambda m=matcher, t=text: _new(m).find_in(t), calls)
-            again = _per_call_us(lambda m=matcher, t=text: m.find_in(t), calls)
+            answer = _per_call_us(partial(_answer_new, matcher, text), calls)
+            find = _per_call_us(partial(_find_new, matcher, text), calls)
+            again = _per_call_us(partial(matcher.find_in, text), calls)
             print(f"  {title:<22} {label:<34} {answer:12.1f} {find:9.1f} {again:7.1f}")
     start = time.perf_counter()
     matchers()

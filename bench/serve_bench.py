@@ -47,6 +47,8 @@ from urllib.parse import quote
 
 import aiohttp
 
+from tests.serve.processes import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 USERS = 200
 WARM_USERS = 32
@@ -160,18 +162,12 @@ def stand_in() -> Iterator[tuple[str, str]]:
 # --- the server under load ---------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextlib.contextmanager
 def serve(db: str, workers: int, api_url: str, log: Path) -> Iterator[str]:
     """`mynumber-bot serve --workers W` until every worker has started; its base URL."""
     from testkit.telegram.stand_in import TOKEN
 
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(_CHANNEL_SETTINGS)}
     env |= {
         "TELEGRAM_BOT_TOKEN": TOKEN,

@@ -19,6 +19,7 @@ import statistics
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from functools import partial
 
 from adapters.bootstrap import build_engine
 from bench.understanding_alternatives import FallbackReader, NgramReader, PhraseReader
@@ -130,8 +131,8 @@ def print_cost(engine: Engine, cases: Sequence[Case]) -> None:
         return call
 
     cold = [_us(new(case.text)) for case in cases]
-    warm = [_us(lambda t=case.text: understanding.mentions(t)) for case in cases]
-    turns = [_us(lambda t=case.text: _turn(engine, t), calls=3) for case in cases[:120]]
+    warm = [_us(partial(understanding.mentions, case.text)) for case in cases]
+    turns = [_us(partial(_turn, engine, case.text), calls=3) for case in cases[:120]]
     print("cost per message (microseconds, this machine):")
     for name, samples in (("reading, new", cold), ("reading, again", warm), ("first turn", turns)):
         print(

@@ -104,12 +104,14 @@ def expected_answer(engine: Engine, need: str, reply: Reply, at: datetime) -> st
     step = engine.flows.step(engine.flows.main, step_id)
     assert isinstance(step, AnswerStep)
     slots = reply.state.slots
+    locale = reply.state.locale
+    assert locale is not None  # an answer was given, so its language was settled
     text, _ = engine.renderer.answer(
         step,
         at,
-        reply.state.locale,
+        locale,
         slots.get("phone_language"),
-        first=slots.get("written_language", reply.state.locale),
+        first=slots.get("written_language", locale),
     )
     return text
 

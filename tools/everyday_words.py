@@ -12,7 +12,7 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
-import wordfreq  # type: ignore[import-not-found]
+import wordfreq  # type: ignore[import-not-found, unused-ignore]
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.cues import everyday_form

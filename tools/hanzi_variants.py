@@ -12,7 +12,7 @@ from __future__ import annotations
 from importlib.metadata import version
 from pathlib import Path
 
-import opencc  # type: ignore[import-not-found]
+import opencc  # type: ignore[import-not-found, import-untyped, unused-ignore]
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "flows" / "hanzi_variants.txt"

@@ -7,6 +7,7 @@ import re
 import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from adapters.bootstrap import App, build_app
@@ -64,12 +65,12 @@ def said(replies: tuple[Reply, ...]) -> str:
     return "\n".join(reply.all_text() for reply in replies)
 
 
-def say(app: App, text: str, **options: object) -> str:
+def say(app: App, text: str, **options: Any) -> str:
     """Type ``text``; the replies' text (button labels included)."""
     return said(turn(app, text=text, **options))
 
 
-def press(app: App, payload: str, **options: object) -> str:
+def press(app: App, payload: str, **options: Any) -> str:
     """Press the button with ``payload`` (e.g. ``consent:agree``); the replies' text."""
     return said(turn(app, button=payload, **options))
 

@@ -34,7 +34,8 @@ _WORKER_INFO = re.compile(r'^mynumber_worker_info\{pid="(\d+)"\}$')
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def environ(settings: dict[str, str]) -> dict[str, str]:
