@@ -184,7 +184,9 @@ def _urgent(concepts: set[str], scores: Mapping[str, int], weights: _Weights) ->
         return None
     if "found" in concepts:  # found again; when a card and a phone were lost, which one is asked
         return "lost" if "item_phone" in concepts and concepts & set(_CARDS) else None
-    if "safe" in concepts:  # the card said to be in hand: the loss is of something else
+    if "safe" in concepts or {"not_lost", "other_item"} <= concepts:
+        # The card said to be in hand (or something not lost beside a passport lost): the loss
+        # is of something else. `Not lost` alone may be the money's, beside a card gone.
         concepts = concepts - set(_CARDS)
     if "item_phone" in concepts:
         return "lost_phone"

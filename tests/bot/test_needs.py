@@ -214,7 +214,29 @@ def test_third_round_families_are_read(text: str, topic: str) -> None:
     assert read(text).topic == topic
 
 
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("the money is all there but my my number card is not in my wallet anymore", "lost_card"),
+        (
+            "お金は盗まれてないけど、マイナカードだけ財布から抜かれてた",
+            "lost_card",
+        ),  # not lost: money
+        ("銀行のキャッシュカードを落とした、マイナカードはなくしてない", "out_of_scope"),
+        ("nawala ang passport ko pero hindi nawala ang my number card", "out_of_scope"),
+        ("通知カードって捨ててもいいですか", "mynumber"),  # whether the notice may be thrown away
+        ("can I throw away my old my number card after the renewal?", "card"),
+        ("a thai restaurant worker lost her my number card", "lost_card"),  # no phone language
+        ("visa change, does my individual number change too?", "mynumber"),
+        ("my staff want to know if the company may keep copies of their my numbers", "mynumber"),
+    ],
+)
+def test_fifth_round_families_are_read(text: str, topic: str) -> None:
+    assert read(text).topic == topic
+
+
 def test_a_language_named_only_as_not_spoken_is_no_phone_language() -> None:
+    assert read("a thai restaurant worker lost her my number card").phone_language is None
     reading = read("lost my card, my english is not good, anyone for Nepali?")
     assert reading.topic == "lost_card" and reading.phone_language == "ne"
 
