@@ -178,12 +178,16 @@ def _data_lines(path: Path) -> list[str]:
 
 def _urgent(concepts: set[str], scores: Mapping[str, int], weights: _Weights) -> str | None:
     """The urgent reading of a loss (see the module's docstring), or None."""
-    if "forgot" in concepts and concepts & {"item_phone", "container"}:
-        concepts = concepts | {"loss"}  # a phone or a wallet forgotten: left behind somewhere
+    if "forgot" in concepts and concepts & {"item_phone", "container", "public_place"}:
+        concepts = concepts | {"loss"}  # a phone or a wallet forgotten, or on a train: left behind
     if not concepts & {"loss", "suspend"}:
         return None
     if "found" in concepts:  # found again; when a card and a phone were lost, which one is asked
         return "lost" if "item_phone" in concepts and concepts & set(_CARDS) else None
+    if "phone_safe" in concepts:
+        concepts = concepts - {"item_phone"}  # the phone said to be in hand: not the lost item
+    if "pickup_notice" in concepts:
+        concepts = concepts - {"item_card"}  # `the card` is the one to pick up, not yet had
     if "safe" in concepts or {"not_lost", "other_item"} <= concepts:
         # The card said to be in hand (or something not lost beside a passport lost): the loss
         # is of something else. `Not lost` alone may be the money's, beside a card gone.

@@ -235,6 +235,23 @@ def test_fifth_round_families_are_read(text: str, topic: str) -> None:
     assert read(text).topic == topic
 
 
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("left my my number card on the bus this morning", "lost_card"),  # a public place
+        ("esqueci a carteira com o cartao my number no onibus", "lost_card"),
+        ("スマホは大丈夫、でもマイナカードがない", "lost_card"),  # the phone said safe
+        ("lost the letter to pick up my card, can I still get it?", "card"),  # not the card
+        ("what's a good way to find my individual number notice, is it important?", "mynumber"),
+        ("財布がない！マイナも入ってた", "lost_card"),
+        ("how do I get a card for my newborn son", "card"),
+        ("di ko pa natanggap yung my number points ko", "points"),
+    ],
+)
+def test_sixth_round_families_are_read(text: str, topic: str) -> None:
+    assert read(text).topic == topic
+
+
 def test_a_language_named_only_as_not_spoken_is_no_phone_language() -> None:
     assert read("a thai restaurant worker lost her my number card").phone_language is None
     reading = read("lost my card, my english is not good, anyone for Nepali?")
