@@ -202,6 +202,7 @@ def _urgent(concepts: set[str], scores: Mapping[str, int], weights: _Weights) ->
         return "lost"
     others = {need: score for need, score in scores.items() if need != "out_of_scope"}
     best = max(others.values(), default=0)
-    if best >= weights.minimum + 1 and list(others.values()).count(best) == 1:
+    carried = best >= weights.minimum + 1 and list(others.values()).count(best) == 1
+    if carried and "suspend" not in concepts:
         return None  # another topic carries the message; the loss is not of an item
     return "lost"

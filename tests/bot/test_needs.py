@@ -252,8 +252,28 @@ def test_sixth_round_families_are_read(text: str, topic: str) -> None:
     assert read(text).topic == topic
 
 
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("it's not my phone, the phone is right here; my my number card is gone", "lost_card"),
+        ("HP aman kok, yang hilang kartu my number", "lost_card"),
+        ("폰은 괜찮아요. 마이넘버카드를 누가 가져간 것 같아요", "lost_card"),
+        (
+            "i'm scared of losing my card so i keep it home, does the bank need my number?",
+            "mynumber",
+        ),
+        ("I called the shop and they said nobody has my my number card", "lost_card"),
+        ("one of our interns from Indonesia lost her my number card", "lost_card"),  # no language
+        ("I've lost the thing I log in with and I'm worried someone could use it", "lost"),
+    ],
+)
+def test_seventh_round_families_are_read(text: str, topic: str) -> None:
+    assert read(text).topic == topic
+
+
 def test_a_language_named_only_as_not_spoken_is_no_phone_language() -> None:
     assert read("a thai restaurant worker lost her my number card").phone_language is None
+    assert read("one of our interns from Indonesia lost her my number card").phone_language is None
     reading = read("lost my card, my english is not good, anyone for Nepali?")
     assert reading.topic == "lost_card" and reading.phone_language == "ne"
 
