@@ -33,9 +33,10 @@ def main() -> None:
     pairs = [
         f"{traditional} {simplified[0]}"
         for traditional, *simplified in table
-        # One simplified form, which the cues use; not itself the simplified form of another
-        # character (`乾` is one for `干`), whose reading would then be changed.
-        if len(simplified) == 1 and simplified[0] in written and traditional not in targets
+        # Its first (most common) simplified form, when the cues use it; not itself the
+        # simplified form of another character (`乾` is one for `干`), whose reading would
+        # then be changed.
+        if simplified[0] in written and traditional not in targets
     ]
     OUT.write_text(HEADER + "\n".join(sorted(pairs)) + "\n", encoding="utf-8")
     print(f"{len(pairs)} pairs -> {OUT}")

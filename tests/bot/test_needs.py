@@ -271,6 +271,25 @@ def test_seventh_round_families_are_read(text: str, topic: str) -> None:
     assert read(text).topic == topic
 
 
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("applied through the app last week, no idea if it was successful", "status"),
+        ("daftar lewat HP kemarin, gak tahu berhasil atau nggak", "status"),
+        (
+            "mi hijo dejó su celular en el metro, tiene la firma electrónica de la my number",
+            "lost_phone",
+        ),
+        ("マイナカードもスマホもなくした。スマホには何も入れてない", "lost_card"),  # nothing on it
+        ("esqueci a senha do cartão e bloqueou", "card"),  # locked, not suspended
+        ("引っ越したらマイナンバーは変わる？", "mynumber"),
+        ("我的银联卡被盗了", "out_of_scope"),
+    ],
+)
+def test_eighth_round_families_are_read(text: str, topic: str) -> None:
+    assert read(text).topic == topic
+
+
 def test_a_language_named_only_as_not_spoken_is_no_phone_language() -> None:
     assert read("a thai restaurant worker lost her my number card").phone_language is None
     assert read("one of our interns from Indonesia lost her my number card").phone_language is None
