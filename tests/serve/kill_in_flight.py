@@ -7,7 +7,9 @@ dead worker never acknowledged; the replies it had committed go out from the oth
 its lock is released. A send in flight at the kill is the only kind of reply that may go twice:
 delivered by the platform, but not recorded as sent (its answer never read, or read and not yet
 written down). The worker is stopped (SIGSTOP) just before the kill, so that the outbox can be
-read as it left it and set against what the stand-in delivered.
+read as it left it and set against what the stand-in delivered. Which worker takes which update
+is the kernel's choice, so the victim may have had no send on the wire at the kill: the
+scenario is then run again with new users (`kill_until_in_flight`), up to ATTEMPTS times.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ LEASE_SECONDS = 60
 ANSWERED_WITHIN = LEASE_SECONDS / 4  # seconds after the kill: by the dead worker's lock
 QUIET_FOR = 3  # seconds after the last answer without another
 SETTLE = 0.2  # seconds for sends on the wire to reach the stand-in once the worker is stopped
+ATTEMPTS = 3  # runs, each with new users, until one kills a worker with sends in flight
 
 
 @dataclass(frozen=True)
@@ -57,11 +60,25 @@ def _replies(stand_in: StandIn) -> int:
     return sum(call.method == "sendMessage" for call in list(stand_in.calls))
 
 
-def kill_one_in_flight(tmp_path: Path, db: str) -> Outcome:
-    """Two workers on ``db``; one SIGKILLed once a quarter of the replies are on their way."""
-    chats = range(FIRST_CHAT, FIRST_CHAT + USERS)
+def kill_until_in_flight(tmp_path: Path, db: str) -> list[Outcome]:
+    """:func:`kill_one_in_flight` until a kill finds sends in flight (at most ATTEMPTS runs,
+    each with new users and updates, in its own folder); every run's outcome."""
+    outcomes: list[Outcome] = []
+    for attempt in range(ATTEMPTS):
+        folder = tmp_path / f"run{attempt}"
+        folder.mkdir()
+        outcomes.append(kill_one_in_flight(folder, db, first=attempt * USERS))
+        if outcomes[-1].in_flight:
+            break
+    return outcomes
+
+
+def kill_one_in_flight(tmp_path: Path, db: str, *, first: int = 0) -> Outcome:
+    """Two workers on ``db``; one SIGKILLed once a quarter of the replies are on their way.
+    ``first``: the offset of this run's users and updates (a run after another on ``db``)."""
+    chats = range(FIRST_CHAT + first, FIRST_CHAT + first + USERS)
     updates = [
-        message_update(n + 1, chat_id=chat, text="I lost my card", language_code="en")
+        message_update(first + n + 1, chat_id=chat, text="I lost my card", language_code="en")
         for n, chat in enumerate(chats)
     ]
     retried: list[str] = []
