@@ -1,10 +1,11 @@
 """How well the bot understands first messages (issue #15), on tests/understanding/corpus.
 
 Run: `python -m bench.understanding` (the tune split; `--failures` lists what is not right, to
-tune on), `--own` (the developers' cases) or `--held-out` (the first held-out split) and
-`--fresh` and `--blind` (tests/understanding/fresh, blind), all spent: each measured once,
-then tuned on; `--unseen` (tests/understanding/unseen, written apart from the lexicon and never
-tuned on) is the figure to report.
+tune on), `--own` (the developers' cases), `--held-out` (the first held-out split), or one of
+the sets written apart from the lexicon (`--fresh`, `--blind`, `--unseen`, `--fifth` ...,
+tests/understanding/<name>): each is measured once, before it is tuned on, and that first
+figure is the one bench/UNDERSTANDING.md reports; `--summary` (what `make bench` prints) gives
+the bot's reader on every set as it reads them today.
 What "right" means: bench/understanding_judge.py.
 
 It prints every reader measured (bench/understanding_alternatives.py) on the same cases, then
@@ -32,8 +33,8 @@ from tests.understanding.corpus import CORPUS_DIR, LANGUAGES, NEEDS, Case, load_
 
 # Cases of the bot's developers, apart from the corpus (which they did not write): all tune.
 OWN_DIR = CORPUS_DIR.parent / "own"
-# Held-out sets written apart from the lexicon, each once the one before was spent: fresh
-# (86.7%) and blind (90.8%) were measured once, then tuned on; unseen is the one to report.
+# Sets written apart from the lexicon, each once the one before was spent (measured once, then
+# tuned on: bench/UNDERSTANDING.md has each first figure), in the order they were written.
 WRITTEN_APART = {
     name: CORPUS_DIR.parent / name
     for name in ("fresh", "blind", "unseen", "fifth", "sixth", "seventh", "eighth")
@@ -162,15 +163,37 @@ def print_failures(verdicts: Sequence[Verdict], where: str) -> None:
             print(f"  {v.case.language} {v.case.need:<16} did {v.did:<22} {v.case.text!r}")
 
 
+def print_summary(engine: Engine) -> None:
+    """The bot's reader on every labelled set, one line each (a set written apart was tuned on
+    after its one measurement: these are not its blind figures)."""
+    sets = {"tune": load_corpus("tune"), "held-out": load_corpus("held_out")}
+    sets["own"] = load_corpus(directory=OWN_DIR)
+    sets |= {name: load_corpus(directory=folder) for name, folder in WRITTEN_APART.items()}
+    print("the bot's reader on every labelled set today (blind figures: bench/UNDERSTANDING.md)")
+    print(f"  {'set':<10}{'right':>16}{'worst language':>22}{'urgent recall':>20}  false alarms")
+    for name, cases in sets.items():
+        verdicts = [judge(engine, case) for case in cases]
+        worst = min(LANGUAGES, key=lambda code: _rate(_of(verdicts, code)))
+        recall, alarms = urgent_figures(verdicts)
+        worst_share = f"{worst} {share(_of(verdicts, worst))}"
+        print(f"  {name:<10}{share(verdicts):>16}{worst_share:>22}{recall:>20}  {alarms}")
+    cases = [case for group in sets.values() for case in group]
+    print_cost(engine, cases[:: max(1, len(cases) // 600)])
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.understanding")
     parser.add_argument("--held-out", action="store_true", help="the held-out split (report)")
     parser.add_argument("--failures", action="store_true", help="list the cases not right")
     parser.add_argument("--own", action="store_true", help="the developers' own cases")
+    parser.add_argument("--summary", action="store_true", help="every set, one line each")
     for name in WRITTEN_APART:
         help_ = f"the {name} set, written apart (bench/UNDERSTANDING.md: measured when)"
         parser.add_argument(f"--{name}", action="store_true", help=help_)
     args = parser.parse_args(argv)
+    if args.summary:
+        print_summary(build_engine())
+        return
     measured = next((name for name in WRITTEN_APART if getattr(args, name)), None)
     split = "held_out" if args.held_out or measured else "tune"
     engine = build_engine()
