@@ -29,7 +29,7 @@ from bot.engine import Engine
 from bot.messages import Event
 from bot.needs import Reader
 from bot.normalize import clear_cache
-from tests.understanding.corpus import CORPUS_DIR, LANGUAGES, NEEDS, Case, load_corpus
+from tests.understanding.corpus import CORPUS_DIR, LANGUAGES, NEEDS, Case, fold, load_corpus
 
 # Cases of the bot's developers, apart from the corpus (which they did not write): all tune.
 OWN_DIR = CORPUS_DIR.parent / "own"
@@ -37,7 +37,7 @@ OWN_DIR = CORPUS_DIR.parent / "own"
 # tuned on: bench/UNDERSTANDING.md has each first figure), in the order they were written.
 WRITTEN_APART = {
     name: CORPUS_DIR.parent / name
-    for name in ("fresh", "blind", "unseen", "fifth", "sixth", "seventh", "eighth")
+    for name in ("fresh", "blind", "unseen", "fifth", "sixth", "seventh", "eighth", "ninth")
 }
 
 
@@ -163,6 +163,19 @@ def print_failures(verdicts: Sequence[Verdict], where: str) -> None:
             print(f"  {v.case.language} {v.case.need:<16} did {v.did:<22} {v.case.text!r}")
 
 
+def _not_met_before(cases: list[Case], measured: str) -> list[Case]:
+    """The cases of the set ``measured`` whose text is in no set before it (a message met
+    before is no unseen one: writers sometimes write the same `hello`, or saw a draft)."""
+    earlier = load_corpus() + load_corpus(directory=OWN_DIR)
+    for name in list(WRITTEN_APART)[: list(WRITTEN_APART).index(measured)]:
+        earlier += load_corpus(directory=WRITTEN_APART[name])
+    met = {fold(case.text) for case in earlier}
+    kept = [case for case in cases if fold(case.text) not in met]
+    if len(kept) < len(cases):
+        print(f"({len(cases) - len(kept)} messages of the {measured} set met before: left out)")
+    return kept
+
+
 def print_summary(engine: Engine) -> None:
     """The bot's reader on every labelled set, one line each (a set written apart was tuned on
     after its one measurement: these are not its blind figures)."""
@@ -199,6 +212,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     engine = build_engine()
     folder = OWN_DIR if args.own else WRITTEN_APART[measured] if measured else None
     cases = load_corpus(split) if folder is None else load_corpus(directory=folder)
+    if measured is not None:
+        cases = _not_met_before(cases, measured)
     verdicts = print_comparison(engine, cases, split, measured)
     print_details(verdicts)
     print_cost(engine, cases)
