@@ -290,6 +290,22 @@ def test_eighth_round_families_are_read(text: str, topic: str) -> None:
     assert read(text).topic == topic
 
 
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("applied at the photo booth last month, was my photo accepted or rejected?", "status"),
+        ("mandé la solicitud por correo, ¿cómo sé si la recibieron?", "status"),
+        ("who reads what I wrote in the inquiry form, is it handed to other companies?", "privacy"),
+        ("I thought I lost my card but it was in my other bag, do I need to do anything?", "card"),
+        ("my bank card was stolen, my my number card is safe at home", "out_of_scope"),
+        ("how do I apply for permanent residency", "out_of_scope"),
+        ("スマホを川に落として拾えない、マイナの機能が入ってる", "lost_phone"),
+    ],
+)
+def test_ninth_round_families_are_read(text: str, topic: str) -> None:
+    assert read(text).topic == topic
+
+
 def test_a_language_named_only_as_not_spoken_is_no_phone_language() -> None:
     assert read("a thai restaurant worker lost her my number card").phone_language is None
     assert read("one of our interns from Indonesia lost her my number card").phone_language is None
