@@ -37,7 +37,17 @@ OWN_DIR = CORPUS_DIR.parent / "own"
 # tuned on: bench/UNDERSTANDING.md has each first figure), in the order they were written.
 WRITTEN_APART = {
     name: CORPUS_DIR.parent / name
-    for name in ("fresh", "blind", "unseen", "fifth", "sixth", "seventh", "eighth", "ninth")
+    for name in (
+        "fresh",
+        "blind",
+        "unseen",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+    )
 }
 
 

@@ -306,9 +306,27 @@ def test_ninth_round_families_are_read(text: str, topic: str) -> None:
     assert read(text).topic == topic
 
 
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("my card is bent, I didn't lose it, can I get a new one?", "card"),
+        ("kartunya retak, bukan hilang, bisa ganti?", "card"),
+        ("lost my residence card, but my my number card is right here", "out_of_scope"),
+        ("my son took the notification card to school and it never came back", "lost_card"),
+        ("지갑은 찾았는데 마이나카드만 없어요", "lost_card"),  # the wallet found, not the card
+        ("will I get the same number if I come back to Japan later?", "mynumber"),
+        ("applied for the renewal in March and still no postcard, はがきまだ", "status"),
+    ],
+)
+def test_tenth_round_families_are_read(text: str, topic: str) -> None:
+    assert read(text).topic == topic
+
+
 def test_a_language_named_only_as_not_spoken_is_no_phone_language() -> None:
     assert read("a thai restaurant worker lost her my number card").phone_language is None
     assert read("one of our interns from Indonesia lost her my number card").phone_language is None
+    reading = read("his phone was stolen, he is not confident in English, can he call in Nepali?")
+    assert reading.phone_language == "ne"
     reading = read("lost my card, my english is not good, anyone for Nepali?")
     assert reading.topic == "lost_card" and reading.phone_language == "ne"
 
