@@ -186,9 +186,10 @@ def test_second_round_families_are_read(text: str, topic: str) -> None:
     assert read(text).topic == topic
 
 
-@pytest.mark.parametrize(
-    ("text", "topic"),
-    [
+# Families added in each round on a set written blind (bench/UNDERSTANDING.md), in the
+# developers' own words: a round's set itself is never copied here.
+FAMILIES_BY_ROUND: dict[int, list[tuple[str, str]]] = {
+    4: [
         ("I think I threw my notification card away with the newspapers", "lost_card"),
         ("マイナカード、まだ見つかってないです", "lost_card"),  # not found yet is no find
         ("지갑이 안 보여요, 마이넘버카드도 거기", "lost_card"),  # can't see it anywhere
@@ -209,14 +210,7 @@ def test_second_round_families_are_read(text: str, topic: str) -> None:
         ("ลืมมือถือไว้บนรถไฟ มีบัตรมายนัมเบอร์ในมือถือ", "lost_phone"),  # left behind
         ("lost my card and my phone, the card turned up but not the phone", "lost"),  # asked
     ],
-)
-def test_third_round_families_are_read(text: str, topic: str) -> None:
-    assert read(text).topic == topic
-
-
-@pytest.mark.parametrize(
-    ("text", "topic"),
-    [
+    5: [
         ("the money is all there but my my number card is not in my wallet anymore", "lost_card"),
         (
             "お金は盗まれてないけど、マイナカードだけ財布から抜かれてた",
@@ -230,14 +224,7 @@ def test_third_round_families_are_read(text: str, topic: str) -> None:
         ("visa change, does my individual number change too?", "mynumber"),
         ("my staff want to know if the company may keep copies of their my numbers", "mynumber"),
     ],
-)
-def test_fifth_round_families_are_read(text: str, topic: str) -> None:
-    assert read(text).topic == topic
-
-
-@pytest.mark.parametrize(
-    ("text", "topic"),
-    [
+    6: [
         ("left my my number card on the bus this morning", "lost_card"),  # a public place
         ("esqueci a carteira com o cartao my number no onibus", "lost_card"),
         ("スマホは大丈夫、でもマイナカードがない", "lost_card"),  # the phone said safe
@@ -247,14 +234,7 @@ def test_fifth_round_families_are_read(text: str, topic: str) -> None:
         ("how do I get a card for my newborn son", "card"),
         ("di ko pa natanggap yung my number points ko", "points"),
     ],
-)
-def test_sixth_round_families_are_read(text: str, topic: str) -> None:
-    assert read(text).topic == topic
-
-
-@pytest.mark.parametrize(
-    ("text", "topic"),
-    [
+    7: [
         ("it's not my phone, the phone is right here; my my number card is gone", "lost_card"),
         ("HP aman kok, yang hilang kartu my number", "lost_card"),
         ("폰은 괜찮아요. 마이넘버카드를 누가 가져간 것 같아요", "lost_card"),
@@ -266,14 +246,7 @@ def test_sixth_round_families_are_read(text: str, topic: str) -> None:
         ("one of our interns from Indonesia lost her my number card", "lost_card"),  # no language
         ("I've lost the thing I log in with and I'm worried someone could use it", "lost"),
     ],
-)
-def test_seventh_round_families_are_read(text: str, topic: str) -> None:
-    assert read(text).topic == topic
-
-
-@pytest.mark.parametrize(
-    ("text", "topic"),
-    [
+    8: [
         ("applied through the app last week, no idea if it was successful", "status"),
         ("daftar lewat HP kemarin, gak tahu berhasil atau nggak", "status"),
         (
@@ -285,14 +258,7 @@ def test_seventh_round_families_are_read(text: str, topic: str) -> None:
         ("引っ越したらマイナンバーは変わる？", "mynumber"),
         ("我的银联卡被盗了", "out_of_scope"),
     ],
-)
-def test_eighth_round_families_are_read(text: str, topic: str) -> None:
-    assert read(text).topic == topic
-
-
-@pytest.mark.parametrize(
-    ("text", "topic"),
-    [
+    9: [
         ("applied at the photo booth last month, was my photo accepted or rejected?", "status"),
         ("mandé la solicitud por correo, ¿cómo sé si la recibieron?", "status"),
         ("who reads what I wrote in the inquiry form, is it handed to other companies?", "privacy"),
@@ -301,14 +267,7 @@ def test_eighth_round_families_are_read(text: str, topic: str) -> None:
         ("how do I apply for permanent residency", "out_of_scope"),
         ("スマホを川に落として拾えない、マイナの機能が入ってる", "lost_phone"),
     ],
-)
-def test_ninth_round_families_are_read(text: str, topic: str) -> None:
-    assert read(text).topic == topic
-
-
-@pytest.mark.parametrize(
-    ("text", "topic"),
-    [
+    10: [
         ("my card is bent, I didn't lose it, can I get a new one?", "card"),
         ("kartunya retak, bukan hilang, bisa ganti?", "card"),
         ("lost my residence card, but my my number card is right here", "out_of_scope"),
@@ -317,8 +276,18 @@ def test_ninth_round_families_are_read(text: str, topic: str) -> None:
         ("will I get the same number if I come back to Japan later?", "mynumber"),
         ("applied for the renewal in March and still no postcard, はがきまだ", "status"),
     ],
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        pytest.param(text, topic, id=f"round{n}-{i}")
+        for n, cases in FAMILIES_BY_ROUND.items()
+        for i, (text, topic) in enumerate(cases)
+    ],
 )
-def test_tenth_round_families_are_read(text: str, topic: str) -> None:
+def test_the_families_of_each_blind_round_are_read(text: str, topic: str) -> None:
     assert read(text).topic == topic
 
 
