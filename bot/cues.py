@@ -4,12 +4,12 @@ A cue is found on a folded form of the message (:func:`fold`): :func:`bot.normal
 then hiragana as katakana (`まいなかーど` is `マイナカード`), Latin letters without their accents
 (`telefono`, `mat the` for `mất thẻ`, as residents type them on a phone), and every decimal
 digit as ASCII (`६`, `๖`), and traditional Chinese characters as the simplified ones the cues
-are written in (`號碼` is `号码`). Cues of Latin script are matched as whole words (`lost` is not in
-`lostness`; `renew*` is any word that starts so), after one slip of typing per word is mended
-against the cues' own words (`insurence`, `mynumbr`, `lsot`) and a list of words that are no
-typo of a cue (`from` is not `form`), while the everyday words of the Latin-script languages
-are left as written (`leaving` is not `leaking`); cues of other scripts, whose
-words are not separated (Japanese, Chinese, Thai) or carry glued endings (Korean, Nepali), as
+are written in (`號碼` is `号码`). Cues of Latin script are matched as whole words (`lost` is
+not in `lostness`; `renew*` is any word that starts so), after one slip of typing per word is
+mended against the cues' own words (`insurence`, `mynumbr`, `lsot`) and a list of words that
+are no typo of a cue (`from` is not `form`), while the everyday words of the Latin-script
+languages are left as written (`leaving` is not `leaking`); cues of other scripts, whose words
+are not separated (Japanese, Chinese, Thai) or carry glued endings (Korean, Nepali), as
 substrings of the message with its spaces taken out.
 
 A cue found inside a longer cue of another concept does not count: `card` in `residence card`,
@@ -184,9 +184,8 @@ class CueFinder:
         return words
 
     def _mended(self, word: str) -> str:
-        if word in self._words or word in self._everyday or len(word) < _FUZZY_MIN - 1:
-            return word
-        if word.isdigit():
+        kept = word in self._words or word in self._everyday or word.isdigit()
+        if kept or len(word) < _FUZZY_MIN - 1:
             return word
         if word.startswith(self._stem_tuple):
             return word

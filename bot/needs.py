@@ -8,7 +8,8 @@ phone were named, which one is still missing is asked), is a lost phone when a p
 a lost card when a card, notice or the Individual Number is, a matter the call centers do not
 handle when only another item is (a passport, or a passport while the card is said to be safe),
 and otherwise `lost` (which item is asked) unless another topic clearly carries the message
-(`did my application get lost?`).
+(`did my application get lost?`) and nothing asks to block anything. A phone said to be in hand,
+or a `card` that is the one still to be picked up, is not the item lost.
 Then each need sums the weights of the concepts found; the best one is taken only if it is
 clear enough and ahead of the next, else the need is unknown and the menu is shown: ambiguity
 is asked, never guessed.
