@@ -47,6 +47,7 @@ WRITTEN_APART = {
         "eighth",
         "ninth",
         "tenth",
+        "eleventh",
     )
 }
 
