@@ -276,6 +276,17 @@ FAMILIES_BY_ROUND: dict[int, list[tuple[str, str]]] = {
         ("will I get the same number if I come back to Japan later?", "mynumber"),
         ("applied for the renewal in March and still no postcard, はがきまだ", "status"),
     ],
+    11: [
+        ("the card was in my bag at the station and now it's not in my card holder", "lost_card"),
+        ("the chip is scratched and the machine won't read it, I didn't lose it", "card"),
+        (
+            "who gets to see the personal details in the contact form, are they passed on?",
+            "privacy",
+        ),
+        ("thẻ không mất, chỉ bị nứt, làm lại được không", "card"),  # not lost, cracked
+        ("android phone taxi ma chhutyo, tyo phone ma my number thiyo", "lost_phone"),
+        ("日本の銀行から、マイナンバーを届け出るよう手紙が来ました", "mynumber"),
+    ],
 }
 
 
