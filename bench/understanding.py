@@ -52,17 +52,25 @@ WRITTEN_APART = {
 }
 
 
-def readers(engine: Engine, split: str, measured: str | None) -> dict[str, Reader]:
+def labelled_before(measured: str) -> list[Case]:
+    """Every labelled message written before the set ``measured``: the corpus, the developers'
+    own cases and the sets written apart before it (what the lexicon was tuned on when
+    ``measured`` was measured)."""
+    cases = load_corpus() + load_corpus(directory=OWN_DIR)
+    for name in list(WRITTEN_APART)[: list(WRITTEN_APART).index(measured)]:
+        cases += load_corpus(directory=WRITTEN_APART[name])
+    return cases
+
+
+def readers(engine: Engine, split: str, before: list[Case] | None) -> dict[str, Reader]:
     """The readers compared. The classifier learns from what the lexicon was tuned on: the tune
-    split for the corpus (by cross-validation on it), and for a set written apart, every
-    labelled message but that set's and the sets written after it."""
+    split for the corpus (by cross-validation on it), and for a set written apart ``before``,
+    every labelled message written before it."""
     evidence = engine.understanding.needs
-    learned = load_corpus("tune")
-    if measured is not None:
-        learned += load_corpus("held_out") + load_corpus(directory=OWN_DIR)
-        for name in list(WRITTEN_APART)[: list(WRITTEN_APART).index(measured)]:
-            learned += load_corpus(directory=WRITTEN_APART[name])
-    ngrams = NgramReader(learned, evidence, cross_validate=split == "tune" and measured is None)
+    if before is None:
+        ngrams = NgramReader(load_corpus("tune"), evidence, cross_validate=split == "tune")
+    else:
+        ngrams = NgramReader(before, evidence)
     return {
         "phrases (before #15)": PhraseReader(engine.flows, engine.catalog),
         "ngrams (naive Bayes)": ngrams,
@@ -93,20 +101,23 @@ def urgent_figures(verdicts: Sequence[Verdict]) -> tuple[str, str]:
 
 
 def print_comparison(
-    engine: Engine, cases: Sequence[Case], split: str, measured: str | None
+    engine: Engine, cases: Sequence[Case], where: str, readers_: dict[str, Reader]
 ) -> list[Verdict]:
-    where = f"{split} split" if measured is None else f"the {measured} set"
     print(f"{len(cases)} first messages, {where}; right (answer or fair question):")
     print(f"  {'reader':<24}{'all':>16}{'worst language':>22}{'urgent recall':>20}  false alarms")
     chosen: list[Verdict] = []
-    for name, reader in readers(engine, split, measured).items():
-        verdicts = run(engine, reader, cases)
-        worst = min(LANGUAGES, key=lambda code: _rate(_of(verdicts, code)))
-        recall, alarms = urgent_figures(verdicts)
-        worst_share = f"{worst} {share(_of(verdicts, worst))}"
-        print(f"  {name:<24}{share(verdicts):>16}{worst_share:>22}{recall:>20}  {alarms}")
-        chosen = verdicts
+    for name, reader in readers_.items():
+        chosen = run(engine, reader, cases)
+        _print_row(name, chosen, 24)
     return chosen
+
+
+def _print_row(name: str, verdicts: Sequence[Verdict], width: int) -> None:
+    """One reader's or one set's figures: right, worst language, urgent recall, false alarms."""
+    worst = min(LANGUAGES, key=lambda code: _rate(_of(verdicts, code)))
+    recall, alarms = urgent_figures(verdicts)
+    worst_share = f"{worst} {share(_of(verdicts, worst))}"
+    print(f"  {name:<{width}}{share(verdicts):>16}{worst_share:>22}{recall:>20}  {alarms}")
 
 
 def _of(verdicts: Sequence[Verdict], language: str) -> list[Verdict]:
@@ -174,13 +185,10 @@ def print_failures(verdicts: Sequence[Verdict], where: str) -> None:
             print(f"  {v.case.language} {v.case.need:<16} did {v.did:<22} {v.case.text!r}")
 
 
-def _not_met_before(cases: list[Case], measured: str) -> list[Case]:
-    """The cases of the set ``measured`` whose text is in no set before it (a message met
+def _not_met_before(cases: list[Case], measured: str, before: list[Case]) -> list[Case]:
+    """The cases of the set ``measured`` whose text is in none of ``before`` (a message met
     before is no unseen one: writers sometimes write the same `hello`, or saw a draft)."""
-    earlier = load_corpus() + load_corpus(directory=OWN_DIR)
-    for name in list(WRITTEN_APART)[: list(WRITTEN_APART).index(measured)]:
-        earlier += load_corpus(directory=WRITTEN_APART[name])
-    met = {fold(case.text) for case in earlier}
+    met = {fold(case.text) for case in before}
     kept = [case for case in cases if fold(case.text) not in met]
     if len(kept) < len(cases):
         print(f"({len(cases) - len(kept)} messages of the {measured} set met before: left out)")
@@ -196,11 +204,7 @@ def print_summary(engine: Engine) -> None:
     print("the bot's reader on every labelled set today (blind figures: bench/UNDERSTANDING.md)")
     print(f"  {'set':<10}{'right':>16}{'worst language':>22}{'urgent recall':>20}  false alarms")
     for name, cases in sets.items():
-        verdicts = [judge(engine, case) for case in cases]
-        worst = min(LANGUAGES, key=lambda code: _rate(_of(verdicts, code)))
-        recall, alarms = urgent_figures(verdicts)
-        worst_share = f"{worst} {share(_of(verdicts, worst))}"
-        print(f"  {name:<10}{share(verdicts):>16}{worst_share:>22}{recall:>20}  {alarms}")
+        _print_row(name, [judge(engine, case) for case in cases], 10)
     cases = [case for group in sets.values() for case in group]
     print_cost(engine, cases[:: max(1, len(cases) // 600)])
 
@@ -223,9 +227,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     engine = build_engine()
     folder = OWN_DIR if args.own else WRITTEN_APART[measured] if measured else None
     cases = load_corpus(split) if folder is None else load_corpus(directory=folder)
+    before: list[Case] | None = None
     if measured is not None:
-        cases = _not_met_before(cases, measured)
-    verdicts = print_comparison(engine, cases, split, measured)
+        before = labelled_before(measured)
+        cases = _not_met_before(cases, measured, before)
+    where = f"{split} split" if measured is None else f"the {measured} set"
+    verdicts = print_comparison(engine, cases, where, readers(engine, split, before))
     print_details(verdicts)
     print_cost(engine, cases)
     if args.failures:
