@@ -100,6 +100,12 @@ class NeedReader:
         # The phone languages' names are cues too, so that one pass finds everything.
         self._languages = {f"{_LANGUAGE}{code}": code for code in languages}
         cues |= {f"{_LANGUAGE}{code}": list(names) for code, names in languages.items()}
+        nationalities = data.get("nationalities", {})
+        cues["none"] += [
+            f"{adjective} {noun}"
+            for adjective in nationalities.get("adjectives", ())
+            for noun in nationalities.get("nouns", ())
+        ]
         known = [str(word) for words in data.get("words", {}).values() for word in words]
         pairs = (line.split() for line in _data_lines(variants))
         self.finder = CueFinder(cues, known, _data_lines(everyday), dict(pairs))
