@@ -23,59 +23,47 @@ from collections.abc import Callable, Sequence
 from functools import partial
 
 from adapters.bootstrap import build_engine
-from bench.understanding_alternatives import FallbackReader, NgramReader, PhraseReader
+from bench.understanding_alternatives import NgramReader, PhraseReader
 from bench.understanding_judge import ALARMS, AT, Verdict, judge
 from bot.engine import Engine
 from bot.messages import Event
-from bot.needs import Reader
+from bot.needs import NeedReader, Reader
 from bot.normalize import clear_cache
-from tests.understanding.corpus import CORPUS_DIR, LANGUAGES, NEEDS, Case, fold, load_corpus
-
-# Cases of the bot's developers, apart from the corpus (which they did not write): all tune.
-OWN_DIR = CORPUS_DIR.parent / "own"
-# Sets written apart from the lexicon, each once the one before was spent (measured once, then
-# tuned on: bench/UNDERSTANDING.md has each first figure), in the order they were written.
-WRITTEN_APART = {
-    name: CORPUS_DIR.parent / name
-    for name in (
-        "fresh",
-        "blind",
-        "unseen",
-        "fifth",
-        "sixth",
-        "seventh",
-        "eighth",
-        "ninth",
-        "tenth",
-        "eleventh",
-    )
-}
+from tests.understanding.corpus import (
+    LANGUAGES,
+    NEEDS,
+    OWN_DIR,
+    WRITTEN_APART,
+    Case,
+    fold,
+    labelled_before,
+    load_corpus,
+)
+from tools.train_need_model import train, training_set
 
 
-def labelled_before(measured: str) -> list[Case]:
-    """Every labelled message written before the set ``measured``: the corpus, the developers'
-    own cases and the sets written apart before it (what the lexicon was tuned on when
-    ``measured`` was measured)."""
-    cases = load_corpus() + load_corpus(directory=OWN_DIR)
-    for name in list(WRITTEN_APART)[: list(WRITTEN_APART).index(measured)]:
-        cases += load_corpus(directory=WRITTEN_APART[name])
-    return cases
-
-
-def readers(engine: Engine, split: str, before: list[Case] | None) -> dict[str, Reader]:
-    """The readers compared. The classifier learns from what the lexicon was tuned on: the tune
-    split for the corpus (by cross-validation on it), and for a set written apart ``before``,
-    every labelled message written before it."""
+def readers(
+    engine: Engine, split: str, cases: Sequence[Case], before: list[Case] | None
+) -> dict[str, Reader]:
+    """The readers compared. The classifiers learn from what the lexicon was tuned on: for a
+    set written apart, every labelled message written ``before`` it; for the corpus, the naive
+    Bayes from the tune split (by cross-validation on it), the bot's model from every labelled
+    message but the ``cases`` measured."""
     evidence = engine.understanding.needs
+    assert isinstance(evidence, NeedReader)
     if before is None:
         ngrams = NgramReader(load_corpus("tune"), evidence, cross_validate=split == "tune")
+        measured = {fold(case.text) for case in cases}
+        learned = [case for case in labelled_before() if fold(case.text) not in measured]
     else:
         ngrams = NgramReader(before, evidence)
+        learned = before
+    model = train(training_set(learned), evidence.finder)
     return {
         "phrases (before #15)": PhraseReader(engine.flows, engine.catalog),
         "ngrams (naive Bayes)": ngrams,
-        "evidence+ngrams": FallbackReader(evidence, ngrams),
-        "evidence (chosen)": evidence,
+        "evidence alone": evidence.with_model(None),
+        "evidence+model (chosen)": evidence.with_model(model),
     }
 
 
@@ -232,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         before = labelled_before(measured)
         cases = _not_met_before(cases, measured, before)
     where = f"{split} split" if measured is None else f"the {measured} set"
-    verdicts = print_comparison(engine, cases, where, readers(engine, split, before))
+    verdicts = print_comparison(engine, cases, where, readers(engine, split, cases, before))
     print_details(verdicts)
     print_cost(engine, cases)
     if args.failures:

@@ -5,7 +5,6 @@
 - ``ngrams``: a multinomial naive Bayes over character 1- to 4-grams of the folded text, trained
   at build time on the corpus's tune split (measured on tune by 5-fold cross-validation, so that
   it is never scored on a message it was trained on);
-- ``evidence+ngrams``: the evidence reader, and the classifier where the evidence finds nothing.
 """
 
 from __future__ import annotations
@@ -114,18 +113,3 @@ class NgramReader:
 
     def clear_caches(self) -> None:
         return None
-
-
-class FallbackReader:
-    """``first``'s reading, or ``then``'s where ``first`` finds no need at all."""
-
-    def __init__(self, first: Reader, then: Reader) -> None:
-        self._first, self._then = first, then
-
-    def read(self, text: str) -> Reading:
-        reading = self._first.read(text)
-        return reading if reading.topic is not None else self._then.read(text)
-
-    def clear_caches(self) -> None:
-        self._first.clear_caches()
-        self._then.clear_caches()

@@ -10,10 +10,12 @@ first word that names a topic.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 from bot.catalog import Catalog
 from bot.language import han_hints, written_language
 from bot.matching import ChoiceMatcher
+from bot.need_model import MODEL_FILE, shipped
 from bot.needs import NeedReader, Reader, Reading
 from bot.normalize import normalize
 from flows.model import FlowSet
@@ -48,17 +50,25 @@ class Understanding:
     """Matches answers to choice sets and finds mentions of extractable sets in free text."""
 
     def __init__(
-        self, flows: FlowSet, catalog: Catalog, *, numbers: Mapping[str, str] | None = None
+        self,
+        flows: FlowSet,
+        catalog: Catalog,
+        *,
+        numbers: Mapping[str, str] | None = None,
+        need_model: Path | None = MODEL_FILE,
     ) -> None:
         """``numbers``: the digits of the knowledge's numbers by line id (default: the
-        page's), so that a number the user quotes names its line."""
+        page's), so that a number the user quotes names its line; ``need_model``: the learned
+        model of needs the lexicon is read with (None: the lexicon alone)."""
         self.flows = flows
         spoken = {
             option.id: [p for p in option.phrases() if len(p) >= _FIND_MIN_LEN or not p.isascii()]
             for option in flows.choices["phone_language"].options
         }
         self.needs: Reader = NeedReader(
-            _knowledge_numbers() if numbers is None else numbers, spoken
+            _knowledge_numbers() if numbers is None else numbers,
+            spoken,
+            model=None if need_model is None else shipped(need_model),
         )
         self._matchers: dict[str, ChoiceMatcher] = {}
         self._exact: dict[str, dict[str, str]] = {}
