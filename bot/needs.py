@@ -16,8 +16,9 @@ is shown: ambiguity is asked, never guessed.
 A message that is not urgent and names some need's evidence is then weighed by the learned
 model too (bot/need_model.py, over its character n-grams and the concepts found), which is
 right more often on messages written blind (bench/UNDERSTANDING.md). Its need is taken, with
-three exceptions: a loss the lexicon read as settled (found again, said safe or not lost) is
-not made urgent again; a calm need overrules the lexicon's clear one, or breaks a tie of two,
+three exceptions: a loss the lexicon read as settled (found again, said safe or not lost), or
+a message naming nothing that can be lost where the lexicon finds another need, is not made
+urgent; a calm need overrules the lexicon's clear one, or breaks a tie of two,
 only when the model clearly prefers it; the model never takes an urgent reading away.
 """
 
@@ -48,6 +49,8 @@ _OVERRULE = 0.25
 _LANGUAGE = "language:"  # the concept of a phone language named, before its code
 _CARD_LINE_QUOTED = "quoted:card"
 _CARDS = ("item_card", "item_mnc", "item_notice", "mynumber_word", _CARD_LINE_QUOTED)
+# What can be lost: a card, a notice, the number, a phone, a wallet or a bag.
+_ITEMS = frozenset({*_CARDS, "item_phone", "container"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,14 +183,16 @@ class NeedReader:
     def _learned(
         self, text: str, found: Found, concepts: set[str], ranked: Ranked, clear: str | None
     ) -> str | None:
-        """The model's need, unless the lexicon read the loss as settled (found again, said
-        safe or not lost: an urgent reading is otherwise always taken, a false alarm costing
-        one line), or the model barely prefers a calm need to the lexicon's clear one, or to
-        one of two the lexicon finds as likely (then the menu asks)."""
+        """The model's need, unless it is urgent while the lexicon read the loss as settled
+        (found again, said safe or not lost) or finds another need clearly in a message that
+        names nothing that can be lost (an urgent reading is otherwise always taken: a false
+        alarm costs one line), or it barely prefers a calm need to the lexicon's clear one, or
+        to one of two the lexicon finds as likely (then the menu asks)."""
         assert self.model is not None
         need, lead = self.model.best(text, found.concepts)
         if need in _ALARMS:
-            return clear if concepts & _SETTLED else need
+            credible = concepts & _ITEMS or clear is None
+            return need if credible and not concepts & _SETTLED else clear
         if lead < _OVERRULE and (clear not in (None, need) or self._tied(ranked)):
             return clear
         return None if need == _UNCLEAR else need
@@ -249,6 +254,8 @@ def _urgent(concepts: set[str], scores: Mapping[str, int], weights: _Weights) ->
         concepts = concepts - {"item_phone"}  # the phone said to be in hand: not the lost item
     if "pickup_notice" in concepts:
         concepts = concepts - {"item_card"}  # `the card` is the one to pick up, not yet had
+        if not concepts & {"item_phone", "container", "other_item", *_CARDS}:
+            return None  # the pickup notice itself lost: the card's matter (pick it up anyway)
     if "safe" in concepts or {"not_lost", "other_item"} <= concepts:
         # The card said to be in hand (or something not lost beside a passport lost): the loss
         # is of something else. `Not lost` alone may be the money's, beside a card gone.

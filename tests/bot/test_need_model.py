@@ -91,12 +91,14 @@ def test_two_needs_as_likely_are_still_asked() -> None:
     assert lexicon().read(text).topic is None  # the shipped model too
 
 
-def test_a_loss_the_lexicon_read_as_settled_stays_settled() -> None:
+def test_no_alarm_where_the_lexicon_settled_the_loss_or_nothing_losable_is_named() -> None:
+    pension = "my pension"
     alarmist = train(
         cases(
             ("I lost my passport but my my number card is safe", "lost_card"),
             ("found my card again", "lost_card"),
             ("my card is safe", "lost_card"),
+            *[(pension, "lost")] * 5,
             ("hello", "unclear"),
             ("renew my card", "card"),
         ),
@@ -106,6 +108,10 @@ def test_a_loss_the_lexicon_read_as_settled_stays_settled() -> None:
     for text in ("I lost my passport but my my number card is safe", "found my card again"):
         assert alarmist.best(text, lexicon().finder.find(text).concepts)[0] == "lost_card"
         assert reader.read(text).topic not in ("lost_card", "lost_phone", "lost")
+    # Nothing that can be lost is named, and the lexicon finds the need: no alarm either.
+    assert alarmist.best(pension, lexicon().finder.find(pension).concepts)[0] == "lost"
+    assert reader.read(pension).topic == lexicon().with_model(None).read(pension).topic
+    assert reader.read(pension).topic == "out_of_scope"
 
 
 def test_the_shipped_reader_reads_with_the_shipped_model() -> None:

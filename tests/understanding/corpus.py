@@ -36,6 +36,8 @@ WRITTEN_APART = {
         "eleventh",
         "twelfth",
         "thirteenth",
+        "fourteenth",
+        "fifteenth",
     )
 }
 
