@@ -38,6 +38,8 @@ WRITTEN_APART = {
         "thirteenth",
         "fourteenth",
         "fifteenth",
+        "sixteenth",
+        "seventeenth",
     )
 }
 
