@@ -397,6 +397,48 @@ FAMILIES_BY_ROUND: dict[int, list[tuple[str, str]]] = {
         ("한국 갔다가 다시 왔는데 번호가 예전이랑 같나요", "mynumber"),
         ("left some stuff on the bus, how do i stop it from being used", "lost"),
     ],
+    17: [
+        # the sixteenth's and the seventeenth's families (rounds 16 and 17 tuned at once)
+        ("在留カードを落としました。マイナンバーカードは持ってます", "out_of_scope"),
+        ("재류카드를 잃어버렸어요. 마이넘버카드는 그대로 있어요", "out_of_scope"),
+        ("zairyu card saya hilang, kartu my number aman", "out_of_scope"),
+        ("मेरो zairyu card मात्र हरायो, माइ नम्बर कार्ड छ", "out_of_scope"),
+        ("saya kehilangan kontak dengan perusahaan, visa saya bagaimana", "out_of_scope"),
+        ("nawalan po ako ng trabaho, ano mangyayari sa visa ko", "out_of_scope"),
+        ("仕事なくした、失業保険はどこで申請？", "out_of_scope"),
+        ("job gayo, berojgari bhatta kasari paune", "out_of_scope"),
+        ("em bị mất việc rồi, có trợ cấp gì không", "out_of_scope"),
+        ("estoy perdida con la declaración de impuestos", "out_of_scope"),
+        ("qual o numero pra comunicar perda", "lost"),
+        ("일본어가 더 편해요, 일본어로 전화하고 싶어요", "japanese"),
+        ("我女儿日语比中文好，想用日语打电话", "japanese"),
+        ("정지했는데 카드를 찾았어요, 정지 해제는 어떻게 해요", "card"),
+        ("น่าจะทิ้งใบแจ้งเลขไปกับกระดาษเก่า", "lost_card"),
+        ("柜子被人撬了，卡没了", "lost_card"),
+        (
+            "電車の網棚にバッグを置き忘れ、マイナンバーカードが入っていた。見つかったという連絡はありません",
+            "lost_card",
+        ),
+        ("caiu do meu bolso o cartão my number e não achei", "lost_card"),
+        ("nhập sai mã PIN nên bị khóa thẻ, mở khóa ở đâu", "card"),
+        ("em muốn cài thẻ my number vào điện thoại", "card"),
+        ("माई नम्बर कार्डलाई हेल्थ इन्स्योरेन्समा दर्ता गर्ने तरिका", "health_insurance"),
+        ("国民健康保险费太贵了", "out_of_scope"),
+        ("tiền thuế thị dân cao quá, hỏi ở đâu", "out_of_scope"),
+        ("gaji dipotong pajak, bagaimana minta kembali", "out_of_scope"),
+        ("kanino niyo shine-share ang info ko", "privacy"),
+        (
+            "can i just type my question somewhere, the 0120 numbers don't work from abroad",
+            "inquiry",
+        ),
+        ("บัตรจะเขียนชื่อเต็มได้ไหม ชื่อยาวมาก", "card"),
+        ("申请已经两个月了，到哪一步了", "status"),
+        ("a carta do meu marido chegou mas a minha ainda nao veio", "status"),
+        ("แฟนเก่าเอาบัตรไปแล้วไม่คืน", "lost_card"),
+        ("NO ENCUENTRO MI TARJETA MY NUMBER, LA TENGO QUE SUSPENDER?", "lost_card"),
+        ("em về nước hẳn rồi, trả lại thẻ my number ở đâu", "card"),
+        ("kumiai yang daftarkan kartu saya, sampai sekarang tidak ada kabar", "status"),
+    ],
 }
 
 
@@ -424,3 +466,10 @@ def test_a_language_named_only_as_not_spoken_is_no_phone_language() -> None:
 def test_japanese_named_as_not_spoken_leaves_the_language_that_is() -> None:
     reading = read("my wife lost her card, she can't speak Japanese, only Chinese please")
     assert reading.topic == "lost_card" and reading.phone_language == "zh"
+
+
+@pytest.mark.parametrize(
+    "text", ["una consulta", "문의 좀 드릴게요", "咨询一下", "I have a question"]
+)
+def test_a_question_announced_but_not_asked_is_the_menu(text: str) -> None:
+    assert read(text).topic is None
