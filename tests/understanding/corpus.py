@@ -40,6 +40,8 @@ WRITTEN_APART = {
         "fifteenth",
         "sixteenth",
         "seventeenth",
+        "eighteenth",
+        "nineteenth",
     )
 }
 
