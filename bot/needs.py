@@ -16,10 +16,11 @@ is shown: ambiguity is asked, never guessed.
 A message that is not urgent and names some need's evidence is then weighed by the learned
 model too (bot/need_model.py, over its character n-grams and the concepts found), which is
 right more often on messages written blind (bench/UNDERSTANDING.md). Its need is taken, with
-three exceptions: a loss the lexicon read as settled (found again, said safe or not lost), or
-a message naming nothing that can be lost where the lexicon finds another need, is not made
-urgent; a calm need overrules the lexicon's clear one, or breaks a tie of two,
-only when the model clearly prefers it; the model never takes an urgent reading away.
+three exceptions: a loss the lexicon read as settled (found again, said safe or not lost), a
+message naming nothing that can be lost where the lexicon finds another need, or one naming
+no event of a loss unless the model clearly prefers the alarm, is not made urgent; a calm
+need overrules the lexicon's clear one, or breaks a tie of two, only when the model clearly
+prefers it; the model never takes an urgent reading away.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ _CARD_LINE_QUOTED = "quoted:card"
 _CARDS = ("item_card", "item_mnc", "item_notice", "mynumber_word", _CARD_LINE_QUOTED)
 # What can be lost: a card, a notice, the number, a phone, a wallet or a bag.
 _ITEMS = frozenset({*_CARDS, "item_phone", "container"})
+# What tells of a loss: lost or stolen, a wish to block, left behind, in a public place.
+_EVENTS = frozenset({"loss", "suspend", "forgot", "public_place"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,15 +187,18 @@ class NeedReader:
         self, text: str, found: Found, concepts: set[str], ranked: Ranked, clear: str | None
     ) -> str | None:
         """The model's need, unless it is urgent while the lexicon read the loss as settled
-        (found again, said safe or not lost) or finds another need clearly in a message that
-        names nothing that can be lost (an urgent reading is otherwise always taken: a false
-        alarm costs one line), or it barely prefers a calm need to the lexicon's clear one, or
-        to one of two the lexicon finds as likely (then the menu asks)."""
+        (found again, said safe or not lost), or finds another need clearly in a message that
+        names nothing that can be lost, or names no event of a loss and the model barely
+        prefers the alarm (otherwise an urgent reading is taken: a false alarm costs one line);
+        or unless it barely prefers a calm need to the lexicon's clear one, or to one of two
+        the lexicon finds as likely (then the menu asks)."""
         assert self.model is not None
         need, lead = self.model.best(text, found.concepts)
         if need in _ALARMS:
-            credible = concepts & _ITEMS or clear is None
-            return need if credible and not concepts & _SETTLED else clear
+            doubtful = clear is not None and (
+                not concepts & _ITEMS or (lead < _OVERRULE and not concepts & _EVENTS)
+            )
+            return clear if doubtful or concepts & _SETTLED else need
         if lead < _OVERRULE and (clear not in (None, need) or self._tied(ranked)):
             return clear
         return None if need == _UNCLEAR else need

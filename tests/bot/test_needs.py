@@ -478,6 +478,33 @@ FAMILIES_BY_ROUND: dict[int, list[tuple[str, str]]] = {
             "mynumber",
         ),
     ],
+    21: [
+        # the twentieth's and the twenty-first's families (rounds 20 and 21 tuned at once)
+        ("i'm totally lost on the immigration website, where is the visa page", "out_of_scope"),
+        ("chính sách bảo mật của trang web ở đâu", "privacy"),
+        ("quero ver que dados vocês têm sobre mim", "privacy"),
+        ("pwede ko bang makita ang info tungkol sa akin na naka-save sa inyo", "privacy"),
+        ("số my number của em bị lộ trên mạng, đổi số được không", "mynumber"),
+        ("nghiệp đoàn hỏi mã số của em, có nên đưa không", "mynumber"),
+        ("muốn được trả lời bằng email", "inquiry"),
+        ("hindi po nawala, nabasag lang yung card", "card"),
+        ("nawala ko lang yung residence card ko, hindi yung my number", "out_of_scope"),
+        ("ﾏｲﾅﾝﾊﾞｰｶｰﾄﾞ ﾌﾝｼﾂ ﾃｲｼ", "lost_card"),
+        ("el seguro nuevo no aparece cuando paso la tarjeta en el hospital", "health_insurance"),
+        ("esqueci o cartão na maquininha, voltei e não tava mais", "lost_card"),
+        ("she dropped her individual number card at school and it has not turned up", "lost_card"),
+        (
+            "left my card holder with my my number card on the train "
+            "and lost & found has nothing yet",
+            "lost_card",
+        ),
+        ("deixei o cartão my number na loja, voltei e ninguem viu", "lost_card"),
+        ("boleh teman ambilkan kartu saya di balai kota?", "card"),
+        ("카드 나오기까지 보통 얼마나 걸려요?", "status"),
+        ("นานแค่ไหนกว่าจะได้ไปรับบัตร", "status"),
+        ("pinadala ko yung application, na-receive niyo na po ba?", "status"),
+        ("someone pretending to be my bank got my account pin", "out_of_scope"),
+    ],
 }
 
 

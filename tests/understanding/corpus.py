@@ -42,6 +42,8 @@ WRITTEN_APART = {
         "seventeenth",
         "eighteenth",
         "nineteenth",
+        "twentieth",
+        "twentyfirst",
     )
 }
 
