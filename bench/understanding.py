@@ -190,9 +190,9 @@ def print_summary(engine: Engine) -> None:
     sets["own"] = load_corpus(directory=OWN_DIR)
     sets |= {name: load_corpus(directory=folder) for name, folder in WRITTEN_APART.items()}
     print("the bot's reader on every labelled set today (blind figures: bench/UNDERSTANDING.md)")
-    print(f"  {'set':<10}{'right':>16}{'worst language':>22}{'urgent recall':>20}  false alarms")
+    print(f"  {'set':<12}{'right':>16}{'worst language':>22}{'urgent recall':>20}  false alarms")
     for name, cases in sets.items():
-        _print_row(name, [judge(engine, case) for case in cases], 10)
+        _print_row(name, [judge(engine, case) for case in cases], 12)
     cases = [case for group in sets.values() for case in group]
     print_cost(engine, cases[:: max(1, len(cases) // 600)])
 
