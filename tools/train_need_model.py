@@ -45,11 +45,11 @@ SOURCES = tuple(
 C = 0.5
 # The topic phrases teach the bare names (`マイナンバーカード` alone, which the messages alone
 # leaned to read as a lost card) and count a tenth of a message each: at a whole one they
-# outweighed residents' wording (a lost card's recall fell by 3.6 points on the thirteenth set).
+# outweighed residents' wording (the urgent recall fell by 3.6 points on the thirteenth set).
 CHOICES = "choices.yaml"
 PHRASE_WEIGHT = 0.1
 # The smallest weight kept: grams that weigh less for every need are dropped (about five in
-# six; every figure of the model in bench/UNDERSTANDING.md was measured so pruned).
+# six; the blind figures of rounds 12-21 in bench/UNDERSTANDING.md were measured so pruned).
 SMALLEST_WEIGHT = 0.02
 
 
