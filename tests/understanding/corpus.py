@@ -44,6 +44,8 @@ WRITTEN_APART = {
         "nineteenth",
         "twentieth",
         "twentyfirst",
+        "twentysecond",
+        "twentythird",
     )
 }
 
