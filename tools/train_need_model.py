@@ -84,7 +84,8 @@ def train(cases: Sequence[Case], finder: CueFinder) -> NeedModel:
     from sklearn.svm import LinearSVC  # type: ignore[import-untyped]
 
     seen = [set(features(case.text, finder.find(case.text).concepts)) for case in cases]
-    vocabulary = {feature: i for i, feature in enumerate(sorted(set().union(*seen)))}
+    names = sorted(set().union(*seen))
+    vocabulary = {feature: i for i, feature in enumerate(names)}
     rows = np.repeat(np.arange(len(seen)), [len(s) for s in seen])
     columns = np.fromiter((vocabulary[f] for s in seen for f in sorted(s)), dtype=np.int32)
     matrix = csr_matrix(
@@ -95,7 +96,6 @@ def train(cases: Sequence[Case], finder: CueFinder) -> NeedModel:
     svm.fit(matrix, [case.need for case in cases], sample_weight=weight)
     weights = svm.coef_.T
     kept = np.flatnonzero(np.abs(weights).max(axis=1) >= SMALLEST_WEIGHT)
-    names = sorted(vocabulary, key=vocabulary.__getitem__)
     return NeedModel(
         needs=tuple(str(need) for need in svm.classes_),
         vocabulary={names[row]: i for i, row in enumerate(kept)},
