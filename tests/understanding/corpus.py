@@ -46,6 +46,8 @@ WRITTEN_APART = {
         "twentyfirst",
         "twentysecond",
         "twentythird",
+        "twentyfourth",
+        "twentyfifth",
     )
 }
 
