@@ -51,6 +51,9 @@ _APOSTROPHES = re.compile("['\u2019\u02bc`]")
 _WORD = re.compile(r"[0-9a-z]+")
 _LATIN_CUE = re.compile(r"[0-9a-z ]+")
 _SPACES = re.compile(r"\s+")
+# A phrase is not found across a comma or the end of a sentence (`gia hạn rồi, thẻ` is no
+# `rơi thẻ`); a dot or a colon inside an address (`card.go.jp`, `https://`) is no pause.
+_PAUSE = re.compile(r"[,;!?、。，！？；：|]|[.:](?=\s|$)")
 # Below this length one changed letter makes another word (`card`/`cart`); only a swap of two
 # neighbours (`lsot`) is mended there. From this length on, one edit; from the next, two.
 _FUZZY_MIN = 5
@@ -174,12 +177,12 @@ class CueFinder:
     def _word_line(self, folded: str) -> list[str]:
         """The message's Latin words, mended; a run of another script becomes `|`, so that
         no phrase is found across it."""
-        text = _APOSTROPHES.sub("", folded)
+        text = _PAUSE.sub(" | ", _APOSTROPHES.sub("", folded))
         words = []
         for piece in re.split(r"([0-9a-z]+)", text):
             if _WORD.fullmatch(piece):
                 words.append(self._mend(piece))
-            elif any(ch.isalpha() for ch in piece):
+            elif "|" in piece or any(ch.isalpha() for ch in piece):
                 words.append("|")
         return words
 

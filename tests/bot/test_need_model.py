@@ -151,3 +151,39 @@ def test_the_trained_on_fingerprint_changes_with_what_was_learned(need: str) -> 
     base = trained_on(CONTRARY)
     relabelled = [*CONTRARY[:-1], cases(("how do I renew my card", need))[0]]
     assert (trained_on(relabelled) == base) == (need == "card")
+
+
+# A model that has learned what the lexicon settles otherwise: a topic named alone as no need,
+# the Navi-Dial's number as the number system's, a card put on a phone as a lost phone.
+OVERREACHING = cases(
+    ("I have a question about my card", "unclear"),
+    ("a question about the card", "unclear"),
+    ("about my card", "unclear"),
+    ("what is the navi dial number", "mynumber"),
+    ("navi dial number please", "mynumber"),
+    ("my number", "mynumber"),
+    ("how do I put my card on my phone", "lost_phone"),
+    ("put the card on my phone", "lost_phone"),
+    ("my phone with the card on it", "lost_phone"),
+    ("how do I renew my card", "card"),
+)
+
+
+@cache
+def overreaching() -> NeedModel:
+    return train(OVERREACHING, lexicon().finder)
+
+
+@pytest.mark.parametrize(
+    ("text", "learned", "read"),
+    [
+        ("I have a question about my card", "unclear", "card"),
+        ("what is the navi dial number?", "mynumber", "card"),
+        ("how do I put my card on my phone?", "lost_phone", "card"),
+    ],
+)
+def test_the_model_does_not_overrule_what_the_lexicon_settles(
+    text: str, learned: str, read: str
+) -> None:
+    assert overreaching().best(text, lexicon().finder.find(text).concepts)[0] == learned
+    assert lexicon().with_model(overreaching()).read(text).topic == read
