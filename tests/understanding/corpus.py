@@ -48,6 +48,8 @@ WRITTEN_APART = {
         "twentythird",
         "twentyfourth",
         "twentyfifth",
+        "twentysixth",
+        "twentyseventh",
     )
 }
 
