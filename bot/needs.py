@@ -41,10 +41,12 @@ VARIANTS_FILE = NEEDS_FILE.with_name("hanzi_variants.txt")
 _URGENT = {"lost_card": "card", "lost_phone": "phone"}
 _ALARMS = frozenset({*_URGENT, "lost"})  # the urgent readings (`lost`: which item is asked)
 _UNCLEAR = "unclear"  # the model's need of a message that says none
-# A loss the lexicon read as settled: found again, the card said safe or not lost, the phone safe;
-# or no loss at all where the card is being put on a phone (the model reads phone and card as
-# one lost, the lexicon found no word of a loss).
-_SETTLED = frozenset({"found", "safe", "not_lost", "phone_safe", "phone_setup"})
+# A loss the lexicon read as settled: found again, the card said safe or not lost, the phone safe,
+# money taken (a scam, not a card); or no loss at all where the card is being put on a phone or
+# a notice asked to be kept (the model reads an item named as lost where no loss was said).
+_SETTLED = frozenset(
+    {"found", "safe", "not_lost", "phone_safe", "money_taken", "phone_setup", "keep"}
+)
 Ranked = list[tuple[str, int]]  # the needs by their evidence, the strongest first
 # How far the model must prefer a calm need to overrule the lexicon's clear one: on rounds
 # 8-11 (bench/UNDERSTANDING.md), 0 to 0.5 read equally well, 0.25 with the fewest false alarms.

@@ -572,6 +572,49 @@ FAMILIES_BY_ROUND: dict[int, list[tuple[str, str | None]]] = {  # None: the menu
         ("PIN galat halera card lock bhayo, ke garne", "card"),
         ("Esqueci a senha do cartão my number, como faço?", "card"),
     ],
+    27: [
+        # the twenty-sixth's and the twenty-seventh's families (rounds 26 and 27 tuned at once)
+        (
+            "after the plastic card arrives, do I have to keep the old paper notification card?",
+            "mynumber",
+        ),
+        ("¿hay que guardar la tarjeta de notificación cuando ya tengo la my number?", "mynumber"),
+        ("kailangan ko pa bang itago ang lumang notification card?", "mynumber"),
+        (
+            "a man said he was from my bank, I told him my number "
+            "and then he took money from my account",
+            "out_of_scope",
+        ),
+        (
+            "銀行員を名乗る人に暗証番号を教えたら、口座からお金が引き出されていました",
+            "out_of_scope",
+        ),
+        ("cara kirim uang ke keluarga di Indonesia", "out_of_scope"),
+        ("नेपालमा घरमा पैसा पठाउने सजिलो तरिका", "out_of_scope"),
+        ("재류카드 있어요. 마이넘버카드 처음 신청하려면 어떻게 해요?", "card"),
+        ("माइ नम्बर कार्ड मोबाइलमा कसरी राख्ने?", "card"),
+        ("想把个人番号卡放进iPhone，怎么弄", "card"),
+        ("सूचना कार्ड र माइ नम्बर के फरक छ?", "mynumber"),
+        ("quando o meu cartão my number vai ficar pronto?", "status"),
+        ("บัตรไซริวหายค่ะ ไม่ใช่บัตรมายนัมเบอร์", "out_of_scope"),
+        (
+            "nahulog ko yung my number card ko, hindi siya marunong mag-Nihongo yung nanay ko",
+            "lost_card",
+        ),
+        ("nagpakasal ako sa Japanese, paano ko papalitan ang apelyido sa my number card", "card"),
+        ("em làm rơi thẻ my number ở ga, giờ phải làm sao", "lost_card"),
+        ("我回国两年又回来了，个人番号还是以前那个吗", "mynumber"),
+        ("me robaron la mochila con la my nanba kado", "lost_card"),
+        ("ya me llegó la postal de que mi tarjeta está lista, qué tengo que llevar?", "card"),
+        ("ganti kerja, data asuransi di kartu my number masih yang lama", "health_insurance"),
+        ("引っ越しの段ボールに紛れたのか、マイナンバーカードが見当たりません", "lost_card"),
+        ("母のマイナンバーカードの申請の進み具合を確認したい", "status"),
+        ("how far along is my card application?", "status"),
+        ("प्रश्न लेखेर पठाउँछु, जवाफ इमेलमा आउँछ?", "inquiry"),
+        ("मेरो बैंकको ATM कार्ड हरायो", "out_of_scope"),
+        ("bat my number hai, tong tham yang rai", "lost_card"),
+        ("kartu my number saya hilang, masih ada layanan malam?", "lost_card"),
+    ],
 }
 
 
