@@ -50,6 +50,8 @@ WRITTEN_APART = {
         "twentyfifth",
         "twentysixth",
         "twentyseventh",
+        "twentyeighth",
+        "twentyninth",
     )
 }
 
