@@ -42,10 +42,12 @@ _URGENT = {"lost_card": "card", "lost_phone": "phone"}
 _ALARMS = frozenset({*_URGENT, "lost"})  # the urgent readings (`lost`: which item is asked)
 _UNCLEAR = "unclear"  # the model's need of a message that says none
 # A loss the lexicon read as settled: found again, the card said safe or not lost, the phone safe,
-# money taken (a scam, not a card); or no loss at all where the card is being put on a phone or
-# a notice asked to be kept (the model reads an item named as lost where no loss was said).
+# money taken (a scam, not a card); or no loss at all where the card is being put on a phone, a
+# notice asked to be kept, two documents told apart or asked whether still valid (the model
+# reads an item named as lost where no loss was said).
 _SETTLED = frozenset(
-    {"found", "safe", "not_lost", "phone_safe", "money_taken", "phone_setup", "keep"}
+    {"found", "safe", "not_lost", "phone_safe", "money_taken"}
+    | {"phone_setup", "keep", "difference", "still_valid"}
 )
 Ranked = list[tuple[str, int]]  # the needs by their evidence, the strongest first
 # How far the model must prefer a calm need to overrule the lexicon's clear one: on rounds

@@ -615,6 +615,36 @@ FAMILIES_BY_ROUND: dict[int, list[tuple[str, str | None]]] = {  # None: the menu
         ("bat my number hai, tong tham yang rai", "lost_card"),
         ("kartu my number saya hilang, masih ada layanan malam?", "lost_card"),
     ],
+    29: [
+        # the twenty-eighth's and the twenty-ninth's families (rounds 28 and 29 tuned at once)
+        (
+            "the screen of my phone cracked but I still have the phone, "
+            "does the my number function still work?",
+            "card",
+        ),
+        ("スマホの画面が割れました。スマホは手元にありますが、マイナの機能は使えますか", "card"),
+        ("apa bedanya surat pemberitahuan dengan kartu my number?", "mynumber"),
+        ("ano ang pinagkaiba ng notification card at my number card?", "mynumber"),
+        ("¿la tarjeta de notificación todavía vale como comprobante?", "mynumber"),
+        ("perdí mi tarjeta de puntos del supermercado", "out_of_scope"),
+        ("ドラッグストアの会員カードをなくしました", "out_of_scope"),
+        ("บัตร Suica หายที่สถานี", "out_of_scope"),
+        ("I lost my temper with the clerk, how do I complain to the city?", "out_of_scope"),
+        (
+            "left my wallet with the my number card on the bus, the bus company found nothing",
+            "lost_card",
+        ),
+        ("no puedo llamar, ¿me pueden responder por correo?", "inquiry"),
+        ("申請したカードがどこまで進んでいるか知りたい", "status"),
+        ("キャリアメールで返信を受信できますか。受信設定はどうすれば", "reply_email"),
+        ("일본어 전화가 어려워서 글로 문의하고 싶어요", "inquiry"),
+        ("bus ma phone chhutyo, my number card chai ma sanga cha", "lost_phone"),
+        ("อยากถามวิธีใส่บัตรในไอโฟนค่ะ", "card"),
+        ("스마트폰에 마이넘버카드 기능 설정하는 방법이 궁금해요", "card"),
+        ("kelan ba matatapos ang my number card ko?", "status"),
+        ("文書で回答をもらうことはできますか", "inquiry"),
+        ("เผลอทิ้งใบแจ้งหมายเลขไปกับขยะ", "lost_card"),
+    ],
 }
 
 
