@@ -52,6 +52,8 @@ WRITTEN_APART = {
         "twentyseventh",
         "twentyeighth",
         "twentyninth",
+        "thirtieth",
+        "thirtyfirst",
     )
 }
 
