@@ -645,6 +645,41 @@ FAMILIES_BY_ROUND: dict[int, list[tuple[str, str | None]]] = {  # None: the menu
         ("文書で回答をもらうことはできますか", "inquiry"),
         ("เผลอทิ้งใบแจ้งหมายเลขไปกับขยะ", "lost_card"),
     ],
+    31: [
+        # the thirtieth's and the thirty-first's families (rounds 30 and 31 tuned at once)
+        (
+            "I lost my my number card. Is there English on the phone? I can't speak much Japanese",
+            "lost_card",
+        ),
+        ("em bị mất thẻ my number, có tiếng Việt không, tiếng Nhật em chưa giỏi", "lost_card"),
+        (
+            "nawala ang my number card ko, may Tagalog ba? hindi ako magaling mag-Nihongo",
+            "lost_card",
+        ),
+        ("मेरो कार्ड चोरी भयो, नेपाली बोल्ने कोही छ? म जापानी राम्रो बोल्दिन", "lost_card"),
+        ("I'd like to ask about my card application progress in English", "status"),
+        ("mi mamá botó la tarjeta de notificación con los papeles viejos", "lost_card"),
+        ("en el hospital no aparece mi registro de maina hoken", "health_insurance"),
+        ("perdí mi kartu residence, digo, mi zairyu card", "out_of_scope"),
+        ("I lost my room key, who do I call?", "out_of_scope"),
+        ("bayi saya baru lahir, nomornya didapat dari mana?", "mynumber"),
+        ("मेरो व्यक्तिगत जानकारी प्रयोग बन्द गर्नुहोस्", "privacy"),
+        ("마이넘버카드가 없어졌어요. 집을 다 뒤졌는데 없어요", "lost_card"),
+        ("पसलको साहुले तलब दिएन, के गर्ने?", "out_of_scope"),
+        ("ร้านอาหารไม่จ่ายเงินเดือนค่ะ", "out_of_scope"),
+        ("มีอีเมลตอบกลับมา ตอบอีเมลกลับไปแล้วเด้งกลับ", "reply_email"),
+        ("em để quên thẻ ở máy kobini, quay lại không thấy", "lost_card"),
+        ("se me perdió la my number, ¿hay alguien que hable español en el teléfono?", "lost_card"),
+        ("¿van a compartir mi información con la municipalidad?", "privacy"),
+        ("vocês passam minhas informações para a imigração?", "privacy"),
+        ("Saya kembali ke Jepang, nomor individu saya sama?", "mynumber"),
+        ("กลับมาญี่ปุ่นอีกครั้ง หมายเลขเหมือนเดิมไหม", "mynumber"),
+        ("ทำกุญแจบ้านหาย", "out_of_scope"),
+        ("hindi ko na mahanap ang my number card ko, dapat bang i-stop?", "lost_card"),
+        ("naiwan ko ang my number card sa tren, hindi na nahanap", "lost_card"),
+        ("想在手机上用个人番号卡，怎么设置", "card"),
+        ("म जापानी भाषा स्कुलको विद्यार्थी हुँ, मेरो माई नम्बर कार्ड हरायो", "lost_card"),
+    ],
 }
 
 
