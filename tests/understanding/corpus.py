@@ -54,6 +54,8 @@ WRITTEN_APART = {
         "twentyninth",
         "thirtieth",
         "thirtyfirst",
+        "thirtysecond",
+        "thirtythird",
     )
 }
 
