@@ -680,6 +680,29 @@ FAMILIES_BY_ROUND: dict[int, list[tuple[str, str | None]]] = {  # None: the menu
         ("想在手机上用个人番号卡，怎么设置", "card"),
         ("म जापानी भाषा स्कुलको विद्यार्थी हुँ, मेरो माई नम्बर कार्ड हरायो", "lost_card"),
     ],
+    33: [
+        # the thirty-second's and the thirty-third's families (rounds 32 and 33 tuned at once)
+        ("número para japoneses, por favor", "japanese"),
+        ("니혼고 창구 번호요", "japanese"),
+        ("saya ketipu, sudah transfer uang ke orang yang ngaku petugas", "out_of_scope"),
+        ("त्यो इमेलमा जवाफ फर्काउन मिल्छ कि मिल्दैन?", "reply_email"),
+        ("casei com japonês, como mudo o sobrenome no cartão?", "card"),
+        ("chegou o hagaki dizendo que o cartão está pronto, o que levo?", "card"),
+        ("voltei do Brasil, vou receber um número novo?", "mynumber"),
+        ("prefiro escrever, posso mandar a pergunta escrita?", "inquiry"),
+        ("quanto é o juuminzei deste ano?", "out_of_scope"),
+        ("โคคิน อุเคโทริ โคซะ ลงทะเบียนยังไง", "bank_account"),
+        ("มีคนหลอกให้โอนเงิน ทำยังไงดี", "out_of_scope"),
+        ("how to put my number card sa iPhone?", "card"),
+        ("paano makuha ang mai na pointo?", "points"),
+        ("both my phone and my card were in my jacket, both gone", "lost_phone"),
+        ("I lost my ICOCA card on the train", "out_of_scope"),
+        ("カードかスマホか分からないけど、マイナンバーの入ってる方がない", "lost_phone"),
+        ("夫のスマホにスマホ用電子証明書を設定したい", "card"),
+        ("हाम्रो नेपाली कर्मचारीको कार्ड हरायो, रोक्न कहाँ फोन गर्ने?", "lost_card"),
+        ("mero information company lai dinuhuncha?", "privacy"),
+        ("pwede ba mag-report ng nawalang my number card?", "lost_card"),
+    ],
 }
 
 
