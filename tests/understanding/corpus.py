@@ -56,6 +56,8 @@ WRITTEN_APART = {
         "thirtyfirst",
         "thirtysecond",
         "thirtythird",
+        "thirtyfourth",
+        "thirtyfifth",
     )
 }
 
