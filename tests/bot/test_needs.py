@@ -703,6 +703,22 @@ FAMILIES_BY_ROUND: dict[int, list[tuple[str, str | None]]] = {  # None: the menu
         ("mero information company lai dinuhuncha?", "privacy"),
         ("pwede ba mag-report ng nawalang my number card?", "lost_card"),
     ],
+    35: [
+        # the thirty-fourth's and the thirty-fifth's families (rounds 34 and 35 tuned at once)
+        ("个人番号卡找到了。顺便问一下住民税怎么交", "out_of_scope"),
+        (
+            "my daughter lost her my number card, she doesn't speak much Japanese, "
+            "is there English on the phone?",
+            "lost_card",
+        ),
+        ("지하철에서 가방을 도둑맞았어요. 마이넘버카드가 안에 있었어요", "lost_card"),
+        ("朝起きたらマイナンバーカードがありません。止めたいです", "lost_card"),
+        ("¿cuándo va a estar lista mi tarjeta my number?", "status"),
+        ("일본에 다시 왔는데 마이넘버 번호가 그대로인가요?", "mynumber"),
+        ("想把个人番号卡装到手机上，怎么弄", "card"),
+        ("iPhoneにマイナンバーカードを登録する方法", "card"),
+        ("does my my number card expire with my residence status?", "card"),
+    ],
 }
 
 
