@@ -198,8 +198,8 @@ class NeedReader:
         self, text: str, found: Found, concepts: set[str], ranked: Ranked, clear: str | None
     ) -> str | None:
         """The lexicon's need where the message names a line by its name; else the model's
-        need, unless it is urgent while the lexicon read the loss as settled
-        (found again, said safe or not lost), or finds another need clearly in a message that
+        need, unless it is urgent while the lexicon read the loss as settled (`_SETTLED`:
+        found again, said safe, no loss at all), or finds another need clearly in a message that
         names nothing that can be lost, or names no event of a loss and the model barely
         prefers the alarm (otherwise an urgent reading is taken: a false alarm costs one line);
         or unless it barely prefers a calm need to the lexicon's clear one, or does not clearly
