@@ -58,6 +58,8 @@ WRITTEN_APART = {
         "thirtythird",
         "thirtyfourth",
         "thirtyfifth",
+        "thirtysixth",
+        "thirtyseventh",
     )
 }
 
