@@ -719,6 +719,27 @@ FAMILIES_BY_ROUND: dict[int, list[tuple[str, str | None]]] = {  # None: the menu
         ("iPhoneにマイナンバーカードを登録する方法", "card"),
         ("does my my number card expire with my residence status?", "card"),
     ],
+    37: [
+        # the thirty-sixth's and the thirty-seventh's families (rounds 36 and 37 tuned at once)
+        ("the city sent me a letter that my card is ready, where do I pick it up?", "card"),
+        ("how much furusato nouzei can I do this year?", "out_of_scope"),
+        ("ふるさと納税の控除について知りたい", "out_of_scope"),
+        ("고향납세 공제는 어떻게 받나요", "out_of_scope"),
+        ("fiquei 3 anos no Brasil e voltei, vou ter o mesmo número?", "mynumber"),
+        ("đi Việt Nam mấy năm giờ sang lại, số my number vẫn giữ nguyên phải không", "mynumber"),
+        ("nomor individu saya masih sama nomornya kalau balik lagi ke Jepang?", "mynumber"),
+        ("ano ang difference ng notification card sa my number card", "mynumber"),
+        ("श्रीमतीले सूचना कार्ड फोहोरमा फालिदिनुभयो", "lost_card"),
+        ("mất thẻ my na rồi, làm sao khóa", "lost_card"),
+        ("I got lost on my way to the city hall, what time does it close?", None),
+        ("could you tell me when my card will be issued? I applied in August", "status"),
+        ("マイナのカードっていつできますか", "status"),
+        ("recebi um email de vocês em japonês, esse email é de vocês mesmo?", "reply_email"),
+        ("me llegó un correo raro, ¿es de ustedes el correo?", "reply_email"),
+        ("อยากไปหาหมอ ใช้บัตรมายนัมเบอร์แทนบัตรประกันได้ไหม", "health_insurance"),
+        ("สายภาษาไทยเปิดวันเสาร์ไหมคะ อยากต่ออายุบัตร", "card"),
+        ("子どもの出生届は出したけど、個人番号の通知がまだ来ない", "mynumber"),
+    ],
 }
 
 
@@ -737,6 +758,8 @@ def test_the_families_of_each_blind_round_are_read(text: str, topic: str | None)
 def test_a_language_named_only_as_not_spoken_is_no_phone_language() -> None:
     assert read("a thai restaurant worker lost her my number card").phone_language is None
     assert read("one of our interns from Indonesia lost her my number card").phone_language is None
+    reading = read("nawala ng lolo ko ang my number card niya, di siya marunong mag-Japanese")
+    assert reading.topic == "lost_card" and reading.phone_language is None
     reading = read("his phone was stolen, he is not confident in English, can he call in Nepali?")
     assert reading.phone_language == "ne"
     reading = read("lost my card, my english is not good, anyone for Nepali?")
