@@ -60,6 +60,8 @@ WRITTEN_APART = {
         "thirtyfifth",
         "thirtysixth",
         "thirtyseventh",
+        "thirtyeighth",
+        "thirtyninth",
     )
 }
 
