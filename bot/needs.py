@@ -59,7 +59,10 @@ _OVERRULE = 0.25
 _BREAK_TIE = 0.5
 _LANGUAGE = "language:"  # the concept of a phone language named, before its code
 _CARD_LINE_QUOTED = "quoted:card"
-_LINE_NAMED = "card_line"  # the Navi-Dial, IP phones: the card line's own names
+# What the lexicon decides however the model weighs the rest: the card line named by its own
+# names (the Navi-Dial, IP phones), money taken from an account (the bank's and the police's
+# matter, even when the caller had asked for the number).
+_LEXICON_DECIDES = frozenset({"card_line", "money_taken"})
 _CARDS = ("item_card", "item_mnc", "item_notice", "mynumber_word", _CARD_LINE_QUOTED)
 # What can be lost: a card, a notice, the number, a phone, a wallet or a bag.
 _ITEMS = frozenset({*_CARDS, "item_phone", "container"})
@@ -197,7 +200,7 @@ class NeedReader:
     def _learned(
         self, text: str, found: Found, concepts: set[str], ranked: Ranked, clear: str | None
     ) -> str | None:
-        """The lexicon's need where the message names a line by its name; else the model's
+        """The lexicon's need where the message names what it decides; else the model's
         need, unless it is urgent while the lexicon read the loss as settled (`_SETTLED`:
         found again, said safe, no loss at all), or finds another need clearly in a message that
         names nothing that can be lost, or names no event of a loss and the model barely
@@ -205,8 +208,8 @@ class NeedReader:
         or unless it barely prefers a calm need to the lexicon's clear one, or does not clearly
         prefer one of two the lexicon finds as likely (then the menu asks)."""
         assert self.model is not None
-        if _LINE_NAMED in concepts:
-            return clear  # the Navi-Dial named: the card line, however `number` weighs
+        if concepts & _LEXICON_DECIDES:
+            return clear
         need, lead = self.model.best(text, found.concepts)
         if need in _ALARMS:
             doubtful = clear is not None and (

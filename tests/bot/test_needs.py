@@ -740,6 +740,51 @@ FAMILIES_BY_ROUND: dict[int, list[tuple[str, str | None]]] = {  # None: the menu
         ("สายภาษาไทยเปิดวันเสาร์ไหมคะ อยากต่ออายุบัตร", "card"),
         ("子どもの出生届は出したけど、個人番号の通知がまだ来ない", "mynumber"),
     ],
+    39: [
+        # the thirty-eighth's and the thirty-ninth's families (rounds 38 and 39 tuned at once)
+        (
+            "my coworker from Nepal lost his my number card, his English is not great, "
+            "can he call in Nepali?",
+            "lost_card",
+        ),
+        ("I need help with my tax return, I have my my number card", "out_of_scope"),
+        ("my card is gone, someone may have taken it", "lost_card"),
+        (
+            "Got a scam call asking for my number and I sent them money, "
+            "how do I recover my money?",
+            "out_of_scope",
+        ),
+        ("can I talk in English about my card renewal? my Japanese isn't good enough", "card"),
+        ("where do I collect my card? the city's postcard is all in Japanese", "card"),
+        ("adik saya ngilangin kartu my number, harus dibekukan gimana?", "lost_card"),
+        ("紙の保険証が廃止されたら、マイナンバーカードで病院にかかれますか", "health_insurance"),
+        ("耳が遠いので、文書で問い合わせたいです", "inquiry"),
+        ("ネットから質問を送りたいのですが", "inquiry"),
+        ("申請が受付されてるか知りたい", "status"),
+        (
+            "아버지가 마이나카드를 잃어버리셨어요. "
+            "일본어 전화는 어려우시고 한국어로 하고 싶어하세요",
+            "lost_card",
+        ),
+        ("스마호를 잃어버렸어요, 마이나 전자증명서가 들어있어요", "lost_phone"),
+        ("종이 보험증이 없어지면 마이넘버카드로 진료받나요", "health_insurance"),
+        ("티머니 카드를 잃어버렸어요", "out_of_scope"),
+        ("연말조정 세금 환급은 언제 들어와요?", "out_of_scope"),
+        ("veio um aviso sobre o kouhi uketori kouza, golpe ou verdade?", "bank_account"),
+        ("meu japonês é fraco, queria escrever a dúvida por aqui e receber a resposta", "inquiry"),
+        ("ภาษีท้องถิ่นปีนี้ทำไมแพงจัง", "out_of_scope"),
+        (
+            "Yung biyenan ko na Japanese, nawala yung my number card ko, paano i-suspend?",
+            "lost_card",
+        ),
+        ("mahina ang nihongo ko, pwede bang magsulat na lang ng tanong?", "inquiry"),
+        ("Nawala ko yung bank card ko sa ATM", "out_of_scope"),
+        ("may tax ba ang padala ko sa Pinas?", "out_of_scope"),
+        ("能不能用文字提问？", "inquiry"),
+        ("兼职工资要交税吗", "out_of_scope"),
+        ("¿cómo configurar la my number en mi celular?", "card"),
+        ("nhận thẻ ở đâu vậy ạ, em có bưu thiếp rồi", "card"),
+    ],
 }
 
 
@@ -759,6 +804,8 @@ def test_a_language_named_only_as_not_spoken_is_no_phone_language() -> None:
     assert read("a thai restaurant worker lost her my number card").phone_language is None
     assert read("one of our interns from Indonesia lost her my number card").phone_language is None
     reading = read("nawala ng lolo ko ang my number card niya, di siya marunong mag-Japanese")
+    assert reading.topic == "lost_card" and reading.phone_language is None
+    reading = read("Yung biyenan ko na Japanese, nawala yung my number card ko, paano i-suspend?")
     assert reading.topic == "lost_card" and reading.phone_language is None
     reading = read("his phone was stolen, he is not confident in English, can he call in Nepali?")
     assert reading.phone_language == "ne"
