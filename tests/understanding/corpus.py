@@ -62,6 +62,8 @@ WRITTEN_APART = {
         "thirtyseventh",
         "thirtyeighth",
         "thirtyninth",
+        "fortieth",
+        "fortyfirst",
     )
 }
 
