@@ -785,6 +785,33 @@ FAMILIES_BY_ROUND: dict[int, list[tuple[str, str | None]]] = {  # None: the menu
         ("¿cómo configurar la my number en mi celular?", "card"),
         ("nhận thẻ ở đâu vậy ạ, em có bưu thiếp rồi", "card"),
     ],
+    41: [
+        # the fortieth's and the forty-first's families (rounds 40 and 41 tuned at once)
+        ("istri saya kehilangan kartu my number, dia belum lancar bahasa Jepang", "lost_card"),
+        ("ウェブから質問を送ることはできますか", "inquiry"),
+        ("मेरो हरियो नोटिफिकेसन कार्ड अझै प्रयोग गर्न मिल्छ?", "mynumber"),
+        ("यो वर्ष कर कति तिर्नुपर्छ?", "out_of_scope"),
+        ("บัตรประชาชนไทยหาย", "out_of_scope"),
+        ("กระเป๋าหายที่งานเทศกาลไทย มีบัตรมายนัมเบอร์อยู่ข้างใน", "lost_card"),
+        ("my wife's iPhone was stolen, it has her Japanese My Number card on it", "lost_phone"),
+        ("Pwede bang magtanong thru writing lang?", "inquiry"),
+        ("I work nights, can I submit my question online and get a reply later?", "inquiry"),
+        ("글로 문의하고 답변을 받고 싶어요", "inquiry"),
+        ("回国两年又回来了，我的个人号码还是原来的吗", "mynumber"),
+        ("something with my e-certificate on it got stolen, what's the emergency number?", "lost"),
+        (
+            "our company firewall may be blocking your emails, which address do they come from?",
+            "reply_email",
+        ),
+        ("¿cómo pongo mi my number en el iPhone?", "card"),
+        ("¿cómo va mi trámite de la tarjeta?", "status"),
+        ("me llegó un correo en japonés, ¿son ustedes?", "reply_email"),
+        ("cara pasang my number di hp iphone", "card"),
+        ("カードの件で電話があり、言われるままお金を振り込んでしまった", "out_of_scope"),
+        ("iPhone मा माइनम्बर कार्ड कसरी सेटअप गर्ने?", "card"),
+        ("bat mai number hai, tong tham arai", "lost_card"),
+        ("कोठा सर्दा माइनम्बर कार्ड फालियो जस्तो छ", "lost_card"),
+    ],
 }
 
 
@@ -807,6 +834,10 @@ def test_a_language_named_only_as_not_spoken_is_no_phone_language() -> None:
     assert reading.topic == "lost_card" and reading.phone_language is None
     reading = read("Yung biyenan ko na Japanese, nawala yung my number card ko, paano i-suspend?")
     assert reading.topic == "lost_card" and reading.phone_language is None
+    reading = read("istri saya kehilangan kartu my number, dia belum lancar bahasa Jepang")
+    assert reading.topic == "lost_card" and reading.phone_language is None
+    reading = read("my wife's iPhone was stolen, it has her Japanese My Number card on it")
+    assert reading.topic == "lost_phone" and reading.phone_language is None
     reading = read("his phone was stolen, he is not confident in English, can he call in Nepali?")
     assert reading.phone_language == "ne"
     reading = read("lost my card, my english is not good, anyone for Nepali?")
