@@ -64,6 +64,8 @@ WRITTEN_APART = {
         "thirtyninth",
         "fortieth",
         "fortyfirst",
+        "fortysecond",
+        "fortythird",
     )
 }
 
