@@ -40,6 +40,8 @@ EVERYDAY_FILE = NEEDS_FILE.with_name("everyday_words.txt")
 VARIANTS_FILE = NEEDS_FILE.with_name("hanzi_variants.txt")
 _URGENT = {"lost_card": "card", "lost_phone": "phone"}
 _ALARMS = frozenset({*_URGENT, "lost"})  # the urgent readings (`lost`: which item is asked)
+# A card found again and the question withdrawn (`never mind`, `お騒がせしました`).
+_WITHDRAWN = frozenset({"found", "never_mind"})
 _UNCLEAR = "unclear"  # the model's need of a message that says none
 # A loss the lexicon read as settled: found again, the card said safe or not lost, the phone safe,
 # money taken (a scam, not a card); or no loss at all where the card is being put on a phone, a
@@ -177,6 +179,8 @@ class NeedReader:
         found = self.finder.find(text)
         concepts = set(found.concepts)
         spoken = {self._languages[c] for c in concepts if c in self._languages}
+        if not spoken and "japanese" in concepts:
+            spoken = {"ja"}  # Japanese wanted in words of no language's name (`日本語で対応`)
         phone_language = spoken.pop() if len(spoken) == 1 else None
         if "item_mnc" in concepts:
             concepts.discard("item_card")  # the card named twice is named once
@@ -186,6 +190,11 @@ class NeedReader:
             concepts.add(_CARD_LINE_QUOTED)  # the card line's number: the line of a lost card
         scores = self._scores(found, concepts)
         topic = _urgent(concepts, scores, self._weights)
+        if topic not in _ALARMS and concepts >= _WITHDRAWN:
+            # Found again, never mind: the card's matter is withdrawn; only another is read
+            # (`found` stays, so that the model raises no alarm either).
+            concepts -= set(_CARDS)
+            scores = self._scores(found, concepts - _WITHDRAWN)
         if topic not in _ALARMS:
             ranked = sorted(scores.items(), key=lambda item: -item[1])
             clear = topic or self._clear(ranked)

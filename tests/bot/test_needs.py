@@ -812,6 +812,28 @@ FAMILIES_BY_ROUND: dict[int, list[tuple[str, str | None]]] = {  # None: the menu
         ("bat mai number hai, tong tham arai", "lost_card"),
         ("कोठा सर्दा माइनम्बर कार्ड फालियो जस्तो छ", "lost_card"),
     ],
+    43: [
+        # the forty-second's and the forty-third's families (rounds 42 and 43 tuned at once)
+        ("found it in my jacket, never mind, sorry", None),
+        ("ya la encontré, olvídenlo", None),
+        ("udah ketemu kartunya, nggak jadi ya", None),
+        ("カードありました、お騒がせしました", None),
+        ("achei o cartão na mochila, desculpa o incômodo", None),
+        ("found my card, never mind, but how do I renew it?", "card"),
+        ("通知カードを古い書類と一緒に捨てたかもしれません", "lost_card"),
+        ("スマホをなくしました。マイナカード機能あり。日本語で対応してほしい", "lost_phone"),
+        ("스마트폰에 마이넘버카드 기능을 등록하려는데 안 돼요", "card"),
+        ("은행 카드를 잃어버렸어요", "out_of_scope"),
+        ("मेरो साथीको माइ नम्बर कार्ड हरायो, उ जापानी बोल्न सक्दैन, नेपालीमा फोन गर्न मिल्छ?", "lost_card"),
+        ("बसमा माइनम्बर कार्ड छुट्यो", "lost_card"),
+        ("pwede bang ibang tao ang kumuha ng card ko sa city hall?", "card"),
+        ("有人打电话让我把钱转到一个账户，说是个人编号的事", "out_of_scope"),
+        ("mandei o pedido mês passado, será que já estão processando?", "status"),
+        ("a farmácia não acha o seguro no meu cartão my number", "health_insurance"),
+        ("nawala yung trabaho ko, saan pwedeng humingi ng tulong?", None),
+        ("pwede bang sagot by email na lang?", "inquiry"),
+        ("trả lời cho em qua email được không ạ", "inquiry"),
+    ],
 }
 
 
@@ -856,6 +878,8 @@ def test_a_language_named_only_as_not_spoken_is_no_phone_language() -> None:
     assert reading.topic == "lost_card" and reading.phone_language is None
     reading = read("my wife's iPhone was stolen, it has her Japanese My Number card on it")
     assert reading.topic == "lost_phone" and reading.phone_language is None
+    reading = read("スマホをなくしました。マイナカード機能あり。日本語で対応してほしい")
+    assert reading.topic == "lost_phone" and reading.phone_language == "ja"
     reading = read("his phone was stolen, he is not confident in English, can he call in Nepali?")
     assert reading.phone_language == "ne"
     reading = read("lost my card, my english is not good, anyone for Nepali?")
