@@ -66,6 +66,8 @@ WRITTEN_APART = {
         "fortyfirst",
         "fortysecond",
         "fortythird",
+        "fortyfourth",
+        "fortyfifth",
     )
 }
 
