@@ -834,6 +834,23 @@ FAMILIES_BY_ROUND: dict[int, list[tuple[str, str | None]]] = {  # None: the menu
         ("pwede bang sagot by email na lang?", "inquiry"),
         ("trả lời cho em qua email được không ạ", "inquiry"),
     ],
+    45: [
+        # the forty-fourth's and the forty-fifth's families (rounds 44 and 45 tuned at once)
+        ("आमाको माइ नम्बर कार्ड हरायो, उहाँ जापानी बोल्नुहुन्न, नेपालीमा फोन गर्न मिल्छ?", "lost_card"),
+        ("माइ नम्बर कार्डलाई हेल्थ इन्सुरेन्सको रूपमा कसरी प्रयोग गर्ने?", "health_insurance"),
+        ("nag-asawa ako ng Japanese, paano palitan ang apelyido sa card?", "card"),
+        ("nag-apply ako ng my number card noong Mayo, na-receive na ba?", "status"),
+        (
+            "my wallet was stolen with my my number card, neither of us speaks Japanese, "
+            "is there English?",
+            "lost_card",
+        ),
+        ("I'm totally lost with the year end adjustment, where do I start?", "out_of_scope"),
+        ("¿dónde está la oficina de impuestos del municipio?", "out_of_scope"),
+        ("クレジットカードを落としました、カード会社に連絡したい", "out_of_scope"),
+        ("申請書をなくしてしまいました。もう一度カードを申請できますか", "card"),
+        ("英語の窓口にかけてしまいました。日本語の番号を教えてください", "japanese"),
+    ],
 }
 
 
@@ -880,6 +897,8 @@ def test_a_language_named_only_as_not_spoken_is_no_phone_language() -> None:
     assert reading.topic == "lost_phone" and reading.phone_language is None
     reading = read("スマホをなくしました。マイナカード機能あり。日本語で対応してほしい")
     assert reading.topic == "lost_phone" and reading.phone_language == "ja"
+    reading = read("my wallet was stolen with my card, neither of us speaks Japanese, any English?")
+    assert reading.topic == "lost_card" and reading.phone_language == "en"
     reading = read("his phone was stolen, he is not confident in English, can he call in Nepali?")
     assert reading.phone_language == "ne"
     reading = read("lost my card, my english is not good, anyone for Nepali?")
