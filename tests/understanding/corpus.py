@@ -68,6 +68,8 @@ WRITTEN_APART = {
         "fortythird",
         "fortyfourth",
         "fortyfifth",
+        "fortysixth",
+        "fortyseventh",
     )
 }
 
