@@ -283,6 +283,8 @@ def _urgent(concepts: set[str], scores: Mapping[str, int], weights: _Weights) ->
         concepts = concepts | {"loss"}  # a phone or a wallet forgotten, or on a train: left behind
     if not concepts & {"loss", "suspend"}:
         return None
+    if "money_taken" in concepts and not concepts & _ITEMS:
+        return None  # money lost to a scam (`lost 200,000 yen`): the bank's and the police's
     if "found" in concepts:  # found again; when a card and a phone were lost, which one is asked
         return "lost" if "item_phone" in concepts and concepts & set(_CARDS) else None
     if "phone_safe" in concepts:

@@ -851,6 +851,25 @@ FAMILIES_BY_ROUND: dict[int, list[tuple[str, str | None]]] = {  # None: the menu
         ("申請書をなくしてしまいました。もう一度カードを申請できますか", "card"),
         ("英語の窓口にかけてしまいました。日本語の番号を教えてください", "japanese"),
     ],
+    47: [
+        # the forty-sixth's and the forty-seventh's families (rounds 46 and 47 tuned at once)
+        ("my notice went out with the recycling by mistake, what now?", "lost_card"),
+        ("the phone lines are busy, can I submit something online instead?", "inquiry"),
+        ("I use a docomo address, will your reply get blocked?", "reply_email"),
+        ("got scammed by a fake call and lost 50,000 yen, what do I do?", "out_of_scope"),
+        ("em bị lừa chuyển khoản, mất 10 man", "out_of_scope"),
+        ("botamos la tarjeta de notificación con la basura", "lost_card"),
+        ("스이카 카드를 잃어버렸어요", "out_of_scope"),
+        ("लुटियो, पर्स र मोबाइल दुवै गयो", "lost_phone"),
+        ("em quên mật mã 4 số", "card"),
+        ("my card was stolen, not my phone, who do I call at night?", "lost_card"),
+        ("I sent the form days ago and no email came back", "reply_email"),
+        ("me perdí, ¿cómo llego al ayuntamiento?", None),
+        ("prefiero recibir la respuesta por correo electrónico", "inquiry"),
+        ("할아버지가 마이넘버카드를 잃어버리셨어요. 일본어보다 한국어가 편하세요", "lost_card"),
+        ("sathi le mero notification card phalidiyo", "lost_card"),
+        ("จะเอาข้อมูลของฉันไปใช้ทำอะไร", "privacy"),
+    ],
 }
 
 
@@ -899,6 +918,8 @@ def test_a_language_named_only_as_not_spoken_is_no_phone_language() -> None:
     assert reading.topic == "lost_phone" and reading.phone_language == "ja"
     reading = read("my wallet was stolen with my card, neither of us speaks Japanese, any English?")
     assert reading.topic == "lost_card" and reading.phone_language == "en"
+    reading = read("할아버지가 마이넘버카드를 잃어버리셨어요. 일본어보다 한국어가 편하세요")
+    assert reading.topic == "lost_card" and reading.phone_language == "ko"
     reading = read("his phone was stolen, he is not confident in English, can he call in Nepali?")
     assert reading.phone_language == "ne"
     reading = read("lost my card, my english is not good, anyone for Nepali?")
