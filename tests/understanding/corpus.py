@@ -70,6 +70,8 @@ WRITTEN_APART = {
         "fortyfifth",
         "fortysixth",
         "fortyseventh",
+        "fortyeighth",
+        "fortyninth",
     )
 }
 
