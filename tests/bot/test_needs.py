@@ -870,6 +870,18 @@ FAMILIES_BY_ROUND: dict[int, list[tuple[str, str | None]]] = {  # None: the menu
         ("sathi le mero notification card phalidiyo", "lost_card"),
         ("จะเอาข้อมูลของฉันไปใช้ทำอะไร", "privacy"),
     ],
+    49: [
+        # the forty-eighth's and the forty-ninth's families (rounds 48 and 49 tuned at once)
+        ("通知カードを古紙回収に出してしまった気がします", "lost_card"),
+        ("मेरो जैर्यु कार्ड हरायो", "out_of_scope"),
+        (
+            "no reply after a week, my address is gmail, could your email be filtered?",
+            "reply_email",
+        ),
+        ("父が帰国後また日本に戻ってきました。番号は前と同じですか", "mynumber"),
+        ("주민세는 얼마예요?", "out_of_scope"),
+        ("nakalimutan ko yung PIN, nawala sa isip ko, naka-lock na", "card"),
+    ],
 }
 
 
