@@ -72,6 +72,8 @@ WRITTEN_APART = {
         "fortyseventh",
         "fortyeighth",
         "fortyninth",
+        "fiftieth",
+        "fiftyfirst",
     )
 }
 
