@@ -882,6 +882,21 @@ FAMILIES_BY_ROUND: dict[int, list[tuple[str, str | None]]] = {  # None: the menu
         ("주민세는 얼마예요?", "out_of_scope"),
         ("nakalimutan ko yung PIN, nawala sa isip ko, naka-lock na", "card"),
     ],
+    51: [
+        # the fiftieth's and the fifty-first's families (rounds 50 and 51 tuned at once)
+        ("my card is missing after a trip to Osaka, is there phone support?", "lost_card"),
+        ("the pharmacy says my insurance info not found on my card", "health_insurance"),
+        (
+            "someone asked for my bank PIN on the phone and then money left my account",
+            "out_of_scope",
+        ),
+        ("lost my wallet with my credit cards, my number card was at home luckily", "out_of_scope"),
+        ("se me cayó la tarjeta my number no sé dónde", "lost_card"),
+        ("¿comparten mis datos con empresas?", "privacy"),
+        ("カードにひびが入りました。なくしてはいません", "card"),
+        ("이코카 카드를 잃어버렸어요", "out_of_scope"),
+        ("마이넘버카드 꼭 만들어야 돼요?", "mynumber"),
+    ],
 }
 
 
