@@ -8,13 +8,16 @@ phone were named, which one is still missing is asked), is a lost phone when a p
 a lost card when a card, notice or the Individual Number is, a matter the call centers do not
 handle when only another item is (a passport, or a passport while the card is said to be safe),
 and otherwise `lost` (which item is asked) unless another topic clearly carries the message
-(`did my application get lost?`) and nothing asks to block anything. A phone said to be in hand,
-or a `card` that is the one still to be picked up, is not the item lost.
+(`did my application get lost?`) and nothing asks to block anything, or only money was lost to
+a scam. A phone said to be in hand, or a `card` that is the one still to be picked up, is not
+the item lost.
 Then the lexicon's own need: each need sums the weights of the concepts found; the best one is
 taken only if it is clear enough and ahead of the next, else the need is unknown and the menu
-is shown: ambiguity is asked, never guessed.
-A message that is not urgent and names some need's evidence is then weighed by the learned
-model too (bot/need_model.py, over its character n-grams and the concepts found), which is
+is shown: ambiguity is asked, never guessed. A card found again with the question withdrawn
+(`never mind`) leaves no card's matter.
+A message that is not urgent and names some need's evidence (and neither the card line by its
+own names nor money taken from an account, which the lexicon decides) is then weighed by the
+learned model too (bot/need_model.py, over its character n-grams and the concepts found), which is
 right more often on messages written blind (bench/UNDERSTANDING.md). Its need is taken, with
 three exceptions: a loss the lexicon read as settled (found again, said safe or not lost), a
 message naming nothing that can be lost where the lexicon finds another need, or one naming
