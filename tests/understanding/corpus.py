@@ -74,6 +74,8 @@ WRITTEN_APART = {
         "fortyninth",
         "fiftieth",
         "fiftyfirst",
+        "fiftysecond",
+        "fiftythird",
     )
 }
 
