@@ -897,6 +897,27 @@ FAMILIES_BY_ROUND: dict[int, list[tuple[str, str | None]]] = {  # None: the menu
         ("이코카 카드를 잃어버렸어요", "out_of_scope"),
         ("마이넘버카드 꼭 만들어야 돼요?", "mynumber"),
     ],
+    53: [
+        # the fifty-second's and the fifty-third's families (rounds 52 and 53 tuned at once)
+        ("se me rompió la tarjeta, no está perdida, está partida", "card"),
+        ("perdimos el partido ayer jaja, pero ¿cómo cobro el nenkin al volver?", "out_of_scope"),
+        ("은행 사칭 전화에 속아서 비밀번호를 알려줬어요", "out_of_scope"),
+        ("मालिकले मेरो माइ नम्बर कापीमा लेखेर राख्नुभयो, ठीक हो?", "mynumber"),
+        ("रेमिट कार्ड हरायो", "out_of_scope"),
+        ("chegou a cartinha, preciso levar o passaporte junto?", "card"),
+        ("mất thẻ my number mấy ngày rồi vẫn chưa tìm thấy", "lost_card"),
+        ("包里的個人番号カード没了", "lost_card"),
+        ("perdimos la tarjeta my number en la mudanza", "lost_card"),
+        ("¿los extranjeros reciben los puntos de my number?", "points"),
+        ("スマホ用電子証明書の設定ができません", "card"),
+        ("銀行を名乗る電話で口座を教えてしまった、お金を取り戻したい", "out_of_scope"),
+        ("마이나호켄쇼로 병원 가도 되나요", "health_insurance"),
+        ("온라인으로 문의해도 되나요", "inquiry"),
+        ("โนติฟิเคชั่นการ์ดหาย", "lost_card"),
+        ("ถามทางออนไลน์ได้ไหมคะ", "inquiry"),
+        ("bị trộm xe máy thì báo ở đâu", "out_of_scope"),
+        ("卡找到了，之前停用了，怎么恢复使用", "card"),
+    ],
 }
 
 
