@@ -193,12 +193,12 @@ class NeedReader:
             concepts.add(_CARD_LINE_QUOTED)  # the card line's number: the line of a lost card
         scores = self._scores(found, concepts)
         topic = _urgent(concepts, scores, self._weights)
-        if topic not in _ALARMS and concepts >= _WITHDRAWN:
-            # Found again, never mind: the card's matter is withdrawn; only another is read
-            # (`found` stays, so that the model raises no alarm either).
-            concepts -= set(_CARDS)
-            scores = self._scores(found, concepts - _WITHDRAWN)
         if topic not in _ALARMS:
+            if concepts >= _WITHDRAWN:
+                # Found again, never mind: the card's matter is withdrawn; only another is read
+                # (`found` stays, so that the model raises no alarm either).
+                concepts -= set(_CARDS)
+                scores = self._scores(found, concepts - _WITHDRAWN)
             ranked = sorted(scores.items(), key=lambda item: -item[1])
             clear = topic or self._clear(ranked)
             # The model weighs only what names a need's evidence: an answer with none (a
